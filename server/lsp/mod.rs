@@ -1,0 +1,1 @@
+//! The language server (to be written: see issue 4).

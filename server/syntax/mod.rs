@@ -1,0 +1,517 @@
+//! Lossless unit-file parser.
+//!
+//! It follows the rules of podman 5.8's unit parser (which differ from
+//! systemd's in places, see `schemas/README.md`) and never fails: every
+//! problem becomes a [`SyntaxError`] and parsing goes on with the next line,
+//! so later stages always get a document to work on.
+//!
+//! Every byte of the input is covered by exactly one [`Line`]; each line has a
+//! [`LineKind`] and a byte range. Logical entries (keys with their values,
+//! joined over `\` continuations) keep the byte ranges of all their pieces.
+
+mod span;
+
+pub use span::Span;
+
+/// One physical line of the input (without its `\n`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The whole line, without the trailing `\n` (a `\r` is kept).
+    pub span: Span,
+    /// The line with surrounding whitespace trimmed, as podman sees it.
+    pub trimmed: Span,
+    pub kind: LineKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Empty after trimming.
+    Blank,
+    /// `#` or `;` comment. The index is into [`Document::comments`].
+    Comment(usize),
+    /// `[Name]`. The index is into [`Document::headers`].
+    Header(usize),
+    /// The first line of an entry. The index is into [`Document::entries`].
+    Entry(usize),
+    /// A later line of an entry joined by `\` continuation.
+    Continuation(usize),
+    /// A line podman rejects. The index is into [`Document::errors`].
+    Error(usize),
+}
+
+/// A section header occurrence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    /// `[Name]` including the brackets.
+    pub span: Span,
+    /// `Name` without the brackets.
+    pub name_span: Span,
+    /// Index into [`Document::sections`] (headers with the same name merge).
+    pub section: usize,
+}
+
+/// A `Key=Value` entry, possibly spread over several physical lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The key, right-trimmed.
+    pub key: String,
+    /// The value, left-trimmed, with continuation pieces joined without a
+    /// separator (podman's rule).
+    pub value: String,
+    pub key_span: Span,
+    /// From the first to the last byte of the value. Empty values get an
+    /// empty span just after the `=`.
+    pub value_span: Span,
+    /// From the first byte of the key to the last byte of the value.
+    pub span: Span,
+    /// The trimmed text pieces that make up the logical line, in order, each
+    /// with its byte offset in the logical line and its range in the document.
+    pub pieces: Vec<Piece>,
+    /// Offset of the value inside the logical line.
+    pub value_offset: usize,
+    /// Index into [`Document::sections`], or `None` for a key before any
+    /// section (which is an error).
+    pub section: Option<usize>,
+}
+
+/// A piece of a logical line: `len` bytes starting at `logical` in the joined
+/// line come from `doc` in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub logical: usize,
+    pub doc: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+    /// True for comment lines inside a `\` continuation, which podman drops.
+    pub in_continuation: bool,
+}
+
+/// A merged section: all headers with the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub name: String,
+    /// Indices into [`Document::headers`], in file order.
+    pub headers: Vec<usize>,
+    /// Indices into [`Document::entries`], in file order.
+    pub entries: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// The file starts with a UTF-8 byte-order mark, which podman does not strip.
+    ByteOrderMark,
+    /// A line that is neither a comment, a section header nor a key.
+    NotKeyValue,
+    /// `[]` or a name with `[`, `]` or a control character.
+    InvalidSectionName,
+    /// A key before the first section header.
+    KeyBeforeSection,
+    /// A `\` continuation still pending at the end of the file behind
+    /// comments: podman silently drops its text.
+    LostContinuation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub span: Span,
+    /// 1-based line number, as podman reports it.
+    pub line: usize,
+    pub message: String,
+}
+
+/// The result of parsing one unit file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    pub lines: Vec<Line>,
+    pub headers: Vec<Header>,
+    pub entries: Vec<Entry>,
+    pub comments: Vec<Comment>,
+    pub sections: Vec<Section>,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Document {
+    /// The merged section with this exact name.
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+
+    /// The entries of a section, in order.
+    pub fn section_entries<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Entry> + 'a {
+        let entries = &self.entries;
+        self.section(name)
+            .into_iter()
+            .flat_map(move |s| s.entries.iter().map(move |&i| &entries[i]))
+    }
+
+    /// All entries with this key in this section, in order.
+    pub fn all<'a, 'k>(
+        &'a self,
+        section: &str,
+        key: &'k str,
+    ) -> impl Iterator<Item = &'a Entry> + use<'a, 'k> {
+        self.section_entries(section).filter(move |e| e.key == key)
+    }
+
+    /// The last entry with this key in this section.
+    pub fn last<'a>(&'a self, section: &str, key: &str) -> Option<&'a Entry> {
+        self.all(section, key).last()
+    }
+
+    /// The index of the physical line containing `offset`.
+    pub fn line_at(&self, offset: usize) -> Option<usize> {
+        let i = self.lines.partition_point(|l| l.span.end < offset);
+        (i < self.lines.len()).then_some(i)
+    }
+
+    /// The section whose body contains `offset`: the name of the closest
+    /// header above it. `None` before the first header.
+    pub fn section_at(&self, offset: usize) -> Option<&str> {
+        let line = self.line_at(offset)?;
+        self.lines[..=line].iter().rev().find_map(|l| match l.kind {
+            LineKind::Header(h) => Some(self.headers[h].name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The entry whose range (key through value, all pieces) contains
+    /// `offset`, end inclusive.
+    pub fn entry_at(&self, offset: usize) -> Option<usize> {
+        let line = self.line_at(offset)?;
+        match self.lines[line].kind {
+            LineKind::Entry(e) | LineKind::Continuation(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl Entry {
+    /// Maps a byte offset inside the logical line to a document offset.
+    /// Offsets past the end map to the end of the last piece.
+    pub fn logical_to_doc(&self, logical: usize) -> usize {
+        let mut last = self.span.end;
+        for p in &self.pieces {
+            if logical < p.logical + p.doc.len() {
+                return p.doc.start + logical.saturating_sub(p.logical);
+            }
+            last = p.doc.end;
+        }
+        last
+    }
+
+    /// Maps a byte range inside the value to a document range. On a
+    /// single-line value this is an exact shift; across continuation lines it
+    /// covers the pieces in between.
+    pub fn value_range(&self, start: usize, end: usize) -> Span {
+        let s = self.logical_to_doc(self.value_offset + start);
+        let e = if end > start {
+            self.logical_to_doc(self.value_offset + end - 1) + 1
+        } else {
+            s
+        };
+        Span::new(s, e.max(s))
+    }
+
+    /// Whether the entry spans more than one physical line.
+    pub fn is_continued(&self) -> bool {
+        self.pieces.len() > 1
+    }
+
+    /// Maps a document offset inside the entry back to an offset inside the
+    /// value, if it falls on the value.
+    pub fn doc_to_value(&self, offset: usize) -> Option<usize> {
+        for p in &self.pieces {
+            if offset >= p.doc.start && offset <= p.doc.end {
+                let logical = p.logical + (offset - p.doc.start);
+                return logical.checked_sub(self.value_offset);
+            }
+        }
+        None
+    }
+}
+
+fn is_comment(line: &str) -> bool {
+    line.is_empty() || line.starts_with('#') || line.starts_with(';')
+}
+
+fn is_group(line: &str) -> bool {
+    if !line.starts_with('[') {
+        return false;
+    }
+    match line.find(']') {
+        Some(end) => line[end + 1..].bytes().all(|b| b == b' ' || b == b'\t'),
+        None => false,
+    }
+}
+
+fn is_key_value(line: &str) -> bool {
+    matches!(line.find('='), Some(p) if p > 0)
+}
+
+fn group_name_valid(name: &str) -> bool {
+    !name.is_empty() && !name.chars().any(|c| c == '[' || c == ']' || c.is_control())
+}
+
+/// Parses a unit file. Never fails.
+pub fn parse(text: &str) -> Document {
+    Parser::new(text).run()
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    doc: Document,
+    current: Option<usize>,
+}
+
+/// A logical line being assembled from continuation pieces.
+#[derive(Default)]
+struct Pending {
+    joined: String,
+    pieces: Vec<Piece>,
+    lines: Vec<usize>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser {
+            text,
+            doc: Document::default(),
+            current: None,
+        }
+    }
+
+    fn run(mut self) -> Document {
+        let text = self.text;
+        // podman drops exactly one trailing newline, then splits on '\n'.
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut physical: Vec<(Span, Span)> = Vec::new();
+        let mut start = 0usize;
+        for part in body.split('\n') {
+            let span = Span::new(start, start + part.len());
+            let lead = part.len() - part.trim_start().len();
+            let trimmed_len = part.trim().len();
+            let trimmed = if trimmed_len == 0 {
+                Span::new(
+                    span.start + lead.min(part.len()),
+                    span.start + lead.min(part.len()),
+                )
+            } else {
+                Span::new(span.start + lead, span.start + lead + trimmed_len)
+            };
+            physical.push((span, trimmed));
+            start += part.len() + 1;
+        }
+        let mut bom = false;
+        if text.starts_with('\u{feff}') {
+            bom = true;
+            let err = self.error(
+                SyntaxErrorKind::ByteOrderMark,
+                Span::new(0, 3),
+                1,
+                "the file starts with a UTF-8 byte-order mark, which podman rejects".into(),
+            );
+            let _ = err;
+            // Recover: parse the rest of line 1 as if the mark were absent.
+            if let Some((span, trimmed)) = physical.first_mut() {
+                let rest = &text[3..span.end];
+                let lead = rest.len() - rest.trim_start().len();
+                let len = rest.trim().len();
+                *trimmed = Span::new(3 + lead, 3 + lead + len);
+                let _ = span;
+            }
+        }
+        let _ = bom;
+
+        let count = physical.len();
+        let mut pending = Pending::default();
+        for (nr, &(span, trimmed)) in physical.iter().enumerate() {
+            let line_idx = self.doc.lines.len();
+            let s = &text[trimmed.start..trimmed.end];
+            self.doc.lines.push(Line {
+                span,
+                trimmed,
+                kind: LineKind::Blank,
+            });
+            if is_comment(s) {
+                let in_cont = !pending.joined.is_empty();
+                if s.is_empty() {
+                    // stays Blank
+                } else {
+                    let c = self.doc.comments.len();
+                    self.doc.comments.push(Comment {
+                        span: trimmed,
+                        in_continuation: in_cont,
+                    });
+                    self.doc.lines[line_idx].kind = LineKind::Comment(c);
+                }
+                continue;
+            }
+            let (piece_text, piece_span) = match s.strip_suffix('\\') {
+                Some(head) => (head, Span::new(trimmed.start, trimmed.start + head.len())),
+                None => (s, trimmed),
+            };
+            pending.pieces.push(Piece {
+                logical: pending.joined.len(),
+                doc: piece_span,
+            });
+            pending.joined.push_str(piece_text);
+            pending.lines.push(line_idx);
+            if s.ends_with('\\') && nr != count - 1 {
+                if pending.joined.is_empty() {
+                    // podman only tracks a continuation by its text: an empty
+                    // piece is forgotten.
+                    pending = Pending::default();
+                }
+                continue;
+            }
+            let logical = std::mem::take(&mut pending);
+            self.logical_line(logical, nr + 1);
+        }
+        if !pending.joined.is_empty() {
+            let first = pending.pieces[0].doc.start;
+            let last = pending.pieces.last().map_or(first, |p| p.doc.end);
+            let line = pending.lines.first().map_or(0, |&l| l + 1);
+            let e = self.error(
+                SyntaxErrorKind::LostContinuation,
+                Span::new(first, last),
+                line,
+                "this line ends in a `\\` continuation, but only comments follow it: podman drops its text".into(),
+            );
+            for &l in &pending.lines {
+                self.doc.lines[l].kind = LineKind::Error(e);
+            }
+        }
+        self.doc
+    }
+
+    fn error(&mut self, kind: SyntaxErrorKind, span: Span, line: usize, message: String) -> usize {
+        self.doc.errors.push(SyntaxError {
+            kind,
+            span,
+            line,
+            message,
+        });
+        self.doc.errors.len() - 1
+    }
+
+    fn logical_line(&mut self, p: Pending, line_nr: usize) {
+        let text = p.joined.as_str();
+        let whole = Span::new(
+            p.pieces.first().map_or(0, |x| x.doc.start),
+            p.pieces.last().map_or(0, |x| x.doc.end),
+        );
+        let first_line = p.lines[0];
+        if is_comment(text) {
+            // An empty logical line (a lone `\` on the last line).
+            return;
+        }
+        if is_group(text) {
+            let end = text.find(']').unwrap_or(text.len());
+            let name = &text[1..end];
+            let name_span = Span::new(whole.start + 1, whole.start + end.max(1));
+            let header_span = Span::new(whole.start, whole.start + end + 1);
+            if !group_name_valid(name) {
+                let e = self.error(
+                    SyntaxErrorKind::InvalidSectionName,
+                    header_span,
+                    line_nr,
+                    format!("invalid section name `{name}`"),
+                );
+                self.mark(&p.lines, LineKind::Error(e));
+                return;
+            }
+            let section = match self.doc.sections.iter().position(|s| s.name == name) {
+                Some(i) => i,
+                None => {
+                    self.doc.sections.push(Section {
+                        name: name.to_string(),
+                        headers: vec![],
+                        entries: vec![],
+                    });
+                    self.doc.sections.len() - 1
+                }
+            };
+            let h = self.doc.headers.len();
+            self.doc.headers.push(Header {
+                name: name.to_string(),
+                span: header_span,
+                name_span,
+                section,
+            });
+            self.doc.sections[section].headers.push(h);
+            self.current = Some(section);
+            self.mark(&p.lines, LineKind::Header(h));
+            return;
+        }
+        if is_key_value(text) {
+            let eq = text.find('=').unwrap_or(0);
+            let key = text[..eq].trim_end();
+            let after = &text[eq + 1..];
+            let value_offset = eq + 1 + (after.len() - after.trim_start().len());
+            let value = &text[value_offset..];
+            let mut entry = Entry {
+                key: key.to_string(),
+                value: value.to_string(),
+                key_span: Span::default(),
+                value_span: Span::default(),
+                span: whole,
+                pieces: p.pieces.clone(),
+                value_offset,
+                section: self.current,
+            };
+            entry.key_span = Span::new(
+                whole.start,
+                entry.logical_to_doc(key.len().saturating_sub(1)) + usize::from(!key.is_empty()),
+            );
+            entry.value_span = if value.is_empty() {
+                let at = entry.logical_to_doc(eq) + 1;
+                Span::new(at, at)
+            } else {
+                entry.value_range(0, value.len())
+            };
+            let idx = self.doc.entries.len();
+            self.doc.entries.push(entry);
+            match self.current {
+                Some(s) => self.doc.sections[s].entries.push(idx),
+                None => {
+                    let span = self.doc.entries[idx].key_span;
+                    self.error(
+                        SyntaxErrorKind::KeyBeforeSection,
+                        span,
+                        line_nr,
+                        format!("`{key}=` comes before any [Section] header"),
+                    );
+                }
+            }
+            self.doc.lines[first_line].kind = LineKind::Entry(idx);
+            for &l in &p.lines[1..] {
+                self.doc.lines[l].kind = LineKind::Continuation(idx);
+            }
+            return;
+        }
+        let message = if text.starts_with('[') && text.contains(']') {
+            "a section header must stand alone on its line (comments go on their own line)"
+                .to_string()
+        } else if text.starts_with('=') {
+            "this line has no key before its `=`".to_string()
+        } else {
+            "this line is not a `Key=Value` pair, a [Section] header or a comment".to_string()
+        };
+        let e = self.error(SyntaxErrorKind::NotKeyValue, whole, line_nr, message);
+        self.mark(&p.lines, LineKind::Error(e));
+    }
+
+    fn mark(&mut self, lines: &[usize], kind: LineKind) {
+        for &l in lines {
+            self.doc.lines[l].kind = kind;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
