@@ -1,4 +1,8 @@
-//! The command line: `lint`, `preview` and `serve`.
+//! The command line: `lint`, `preview` and `serve`. Each subcommand lives in
+//! its own file; this one only dispatches.
+
+pub mod lint;
+pub mod preview;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,9 +21,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check unit files (and the Kubernetes YAML they use) for CI.
-    Lint,
+    Lint(lint::LintArgs),
     /// Show the systemd service podman's generator makes from a unit.
-    Preview,
+    Preview(preview::PreviewArgs),
     /// Run the language server over stdio.
     Serve,
 }
@@ -36,9 +40,8 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Lint | Command::Preview | Command::Serve => {
-            eprintln!("quadlet-ls: not implemented yet");
-            ExitCode::from(2)
-        }
+        Command::Lint(args) => lint::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Serve => crate::lsp::serve(),
     }
 }
