@@ -116,23 +116,26 @@ fn load_dropins(ws: &Workspace, unit: &mut UnitFile, log: &mut Vec<String>) -> b
     let Some(name) = UnitName::parse(&unit.filename) else {
         return true;
     };
-    let mut ok = true;
+    let mut errors: Vec<String> = Vec::new();
     for d in ws.dropins(&name) {
         match parse_file(ws, &d) {
             Ok(f) => unit.merge(&f),
-            Err(e) => {
-                log.push(format!("error loading {:?}, {e}", d.to_string_lossy()));
-                ok = false;
-            }
+            Err(e) => errors.push(format!("error loading {:?}, {e}", d.to_string_lossy())),
         }
     }
-    ok
+    if errors.is_empty() {
+        return true;
+    }
+    log.push(errors.join("\n"));
+    false
 }
 
-/// Loads all units (first name wins; a file that fails to parse does not
-/// claim its name), with their drop-ins, in podman's processing order.
-/// `target` (a unit outside the workspace, or an editor buffer) replaces the
-/// workspace's unit of the same name.
+/// Loads all units in podman's way: directory by directory, first file name
+/// wins; a file that fails to parse does not claim its name, and makes
+/// podman drop every unit of that directory (the names of the good ones
+/// stay claimed). Errors of one directory form one message.
+/// `target` (a unit outside the workspace, or an editor buffer) is loaded
+/// first and replaces the workspace's unit of the same name.
 fn load_all(
     ws: &Workspace,
     target: Option<&Path>,
@@ -142,49 +145,59 @@ fn load_all(
     let mut seen = std::collections::HashSet::new();
     let mut units = Vec::new();
     let target_name = target.and_then(|p| p.file_name()).and_then(|n| n.to_str());
-    if let Some(t) = target {
-        if let Some(n) = target_name {
-            if let Some(kind) = UnitKind::from_file_name(n) {
-                match parse_file(ws, t) {
-                    Ok(u) => {
-                        seen.insert(n.to_string());
-                        units.push(Loaded {
-                            unit: u,
-                            kind,
-                            path: t.to_path_buf(),
-                        });
-                    }
-                    Err(e) => {
-                        log.push(format!("error loading {:?}, {e}", t.to_string_lossy()));
-                        *failed = true;
-                    }
+    if let (Some(t), Some(n)) = (target, target_name) {
+        if let Some(kind) = UnitKind::from_file_name(n) {
+            match parse_file(ws, t) {
+                Ok(u) => {
+                    seen.insert(n.to_string());
+                    units.push(Loaded {
+                        unit: u,
+                        kind,
+                        path: t.to_path_buf(),
+                    });
+                }
+                Err(e) => {
+                    log.push(format!("error loading {:?}, {e}", t.to_string_lossy()));
+                    *failed = true;
                 }
             }
         }
     }
-    for path in ws.all_unit_files() {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if seen.contains(name) || Some(name) == target_name {
-            continue;
+    let files = ws.all_unit_files();
+    let mut i = 0usize;
+    while i < files.len() {
+        let dir = files[i].parent().map(Path::to_path_buf);
+        let mut dir_units = Vec::new();
+        let mut errors: Vec<String> = Vec::new();
+        while i < files.len() && files[i].parent().map(Path::to_path_buf) == dir {
+            let path = &files[i];
+            i += 1;
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if seen.contains(name) || Some(name) == target_name {
+                continue;
+            }
+            let Some(kind) = UnitKind::from_file_name(name) else {
+                continue;
+            };
+            match parse_file(ws, path) {
+                Ok(u) => {
+                    seen.insert(name.to_string());
+                    dir_units.push(Loaded {
+                        unit: u,
+                        kind,
+                        path: path.clone(),
+                    });
+                }
+                Err(e) => errors.push(format!("error loading {:?}, {e}", path.to_string_lossy())),
+            }
         }
-        let Some(kind) = UnitKind::from_file_name(name) else {
-            continue;
-        };
-        match parse_file(ws, path) {
-            Ok(u) => {
-                seen.insert(name.to_string());
-                units.push(Loaded {
-                    unit: u,
-                    kind,
-                    path: path.clone(),
-                });
-            }
-            Err(e) => {
-                log.push(format!("error loading {:?}, {e}", path.to_string_lossy()));
-                *failed = true;
-            }
+        if errors.is_empty() {
+            units.extend(dir_units);
+        } else {
+            log.push(errors.join("\n"));
+            *failed = true;
         }
     }
     units
