@@ -17,7 +17,9 @@ fn check(text: &str) -> Vec<Diagnostic> {
 fn expect(text: &str, diags: &[Diagnostic], code: &str, after: &str, covers: &str) -> Diagnostic {
     let found: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == code).collect();
     assert!(!found.is_empty(), "no {code} in {diags:#?}");
-    let base = text.find(after).unwrap_or_else(|| panic!("{after:?} not in text"));
+    let base = text
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} not in text"));
     let start = base + text[base..].find(covers).expect("covers in text");
     let want = start..start + covers.len();
     let d = found
@@ -77,7 +79,11 @@ fn unknown_field_is_the_key_itself_with_a_suggestion_and_fix() {
     let d = check(t2);
     expect(t2, &d, "kube-unknown-field", "metadata:", "nmae");
     let top = expect(t2, &d, "kube-unknown-field", "", "datta");
-    assert!(top.message.contains("in ConfigMap; did you mean \"data\""), "{}", top.message);
+    assert!(
+        top.message.contains("in ConfigMap; did you mean \"data\""),
+        "{}",
+        top.message
+    );
 }
 
 #[test]
@@ -117,7 +123,10 @@ fn enums_and_port_ranges() {
     assert!(p.fixes.is_empty());
     expect(t, &d, "kube-enum", "protocol:", "tcp");
     let big = expect(t, &d, "kube-port-range", "containerPort:", "70000");
-    assert_eq!(big.message, "port 70000 is out of range; ports are 1 to 65535");
+    assert_eq!(
+        big.message,
+        "port 70000 is out of range; ports are 1 to 65535"
+    );
     expect(t, &d, "kube-port-range", "- containerPort: 0", "0");
 }
 
@@ -128,7 +137,10 @@ fn required_fields() {
     let r = expect(t, &d, "kube-required", "containers:", "image");
     assert_eq!(r.message, "missing required field \"name\" in Container");
     let p = expect(t, &d, "kube-required", "ports:", "hostPort");
-    assert_eq!(p.message, "missing required field \"containerPort\" in ContainerPort");
+    assert_eq!(
+        p.message,
+        "missing required field \"containerPort\" in ContainerPort"
+    );
 }
 
 #[test]
@@ -142,7 +154,10 @@ fn kinds_podman_cannot_play_and_unknown_api_versions() {
     // not validated means no errors from that document
     assert!(!d.iter().any(|x| x.code == "kube-type"), "{d:#?}");
     let nk = expect(t, &d, "kube-unsupported-kind", "---\nmetadata", "metadata");
-    assert_eq!(nk.message, "document has no kind; podman kube play skips it");
+    assert_eq!(
+        nk.message,
+        "document has no kind; podman kube play skips it"
+    );
     assert!(d.iter().all(|x| x.severity != Severity::Error), "{d:#?}");
     // a document that is not a mapping
     let t = "- a\n- b\n";
@@ -158,7 +173,13 @@ fn podman_ignored_and_unsupported_fields() {
     assert_eq!(r.severity, Severity::Warning);
     let n = expect(t, &d, "kube-ignored-field", "", "nodeSelector");
     assert_eq!(n.severity, Severity::Info);
-    expect(t, &d, "kube-podman-unsupported", "name: init", "livenessProbe");
+    expect(
+        t,
+        &d,
+        "kube-podman-unsupported",
+        "name: init",
+        "livenessProbe",
+    );
     expect(t, &d, "kube-ignored-field", "name: c", "readinessProbe");
     // a regular container's livenessProbe is fine
     let after_c = t.find("name: c").unwrap();
@@ -190,7 +211,13 @@ fn anchors_aliases_and_merge_keys() {
     let t = fixture("anchors-and-merge.yaml");
     let d = check(&t);
     assert_eq!(d.len(), 1, "{d:#?}");
-    expect(&t, &d, "kube-unknown-field", "name: three", "imagePulPolicy");
+    expect(
+        &t,
+        &d,
+        "kube-unknown-field",
+        "name: three",
+        "imagePulPolicy",
+    );
     // an error inside aliased content is reported at the alias
     let t = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx-base: &b {name: c, image: i, tty: maybe}\nspec:\n  containers:\n  - *b\n";
     let d = check(t);
