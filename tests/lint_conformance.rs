@@ -65,7 +65,10 @@ fn lint_agrees_with_the_generator_on_the_conformance_corpus() {
         return;
     };
     let table: Vec<serde_json::Value> = serde_json::from_str(&table).unwrap();
-    let root = std::env::temp_dir().join(format!("quadlet-ls-lint-conformance-{}", std::process::id()));
+    let root = std::env::temp_dir().join(format!(
+        "quadlet-ls-lint-conformance-{}",
+        std::process::id()
+    ));
     let mut rejected = 0;
     let mut flagged = 0;
     let mut missed = Vec::new();
@@ -86,12 +89,13 @@ fn lint_agrees_with_the_generator_on_the_conformance_corpus() {
         let file = case["file"].as_str().unwrap_or("");
         let is_case_file = |p: &Path| {
             let s = p.to_string_lossy();
-            p.file_name().is_some_and(|n| n == file) || s.contains(&format!("/{file}.d/"))
+            p.file_name().is_some_and(|n| n == file)
+                || s.contains(&format!("/{file}.d/"))
                 || generic_template(file).is_some_and(|g| s.contains(&format!("/{g}.d/")))
         };
         let errors: Vec<String> = results
             .iter()
-            .flat_map(|(p, ds)| ds.iter().map(move |d| (p, d)))
+            .flat_map(|r| r.diagnostics.iter().map(move |d| (&r.path, d)))
             .filter(|(_, d)| d.severity == Severity::Error)
             .map(|(p, d)| format!("{}: {} {}", p.display(), d.code, d.message))
             .collect();
@@ -100,11 +104,16 @@ fn lint_agrees_with_the_generator_on_the_conformance_corpus() {
             rejected += 1;
             let on_case = results
                 .iter()
-                .filter(|(p, _)| is_case_file(p))
-                .any(|(_, ds)| ds.iter().any(|d| d.severity == Severity::Error));
+                .filter(|r| is_case_file(&r.path))
+                .any(|r| r.diagnostics.iter().any(|d| d.severity == Severity::Error));
             if on_case {
                 flagged += 1;
-                eprintln!("{name}: {}", errors.first().map_or("", |e| e.rsplit('/').next().unwrap_or(e)));
+                eprintln!(
+                    "{name}: {}",
+                    errors
+                        .first()
+                        .map_or("", |e| e.rsplit('/').next().unwrap_or(e))
+                );
             } else {
                 missed.push(name.to_string());
             }
@@ -117,8 +126,15 @@ fn lint_agrees_with_the_generator_on_the_conformance_corpus() {
         "conformance: {flagged}/{rejected} rejected cases flagged, {} accepted cases with errors",
         false_errors.len()
     );
-    assert!(missed.is_empty(), "rejected cases without an error: {missed:#?}");
-    assert!(false_errors.is_empty(), "accepted cases with errors:\n{}", false_errors.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "rejected cases without an error: {missed:#?}"
+    );
+    assert!(
+        false_errors.is_empty(),
+        "accepted cases with errors:\n{}",
+        false_errors.join("\n")
+    );
     // 23 error cases plus the inline `bogus.container`.
     assert_eq!(rejected, 24);
 }

@@ -100,7 +100,9 @@ fn unit_type_version(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
 }
 
 fn entries<'a>(cx: &'a FileCtx, sec: &'a Section) -> impl Iterator<Item = &'a Entry> + 'a {
-    sec.entries.iter().filter_map(move |&i| cx.doc.entries.get(i))
+    sec.entries
+        .iter()
+        .filter_map(move |&i| cx.doc.entries.get(i))
 }
 
 fn quadlet_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
@@ -136,7 +138,9 @@ fn quadlet_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
                     diag(
                         "duplicate-key",
                         prev.key_span,
-                        format!("{key}= is set again later in this file; only the last value counts"),
+                        format!(
+                            "{key}= is set again later in this file; only the last value counts"
+                        ),
                     )
                     .with_fix(
                         "Remove this earlier value",
@@ -331,9 +335,9 @@ fn systemd_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
-        let other_home = SYSTEMD_SECTIONS
-            .iter()
-            .find(|s| **s != name && schema::systemd_directives(s).is_some_and(|d| d.contains_key(key)));
+        let other_home = SYSTEMD_SECTIONS.iter().find(|s| {
+            **s != name && schema::systemd_directives(s).is_some_and(|d| d.contains_key(key))
+        });
         let mut d = diag(
             "unknown-directive",
             e.key_span,

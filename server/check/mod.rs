@@ -37,6 +37,8 @@ pub struct Options {
     pub user: bool,
     /// Codes switched off.
     pub disabled: BTreeSet<String>,
+    /// Settings for the Kubernetes YAML checks of `.kube` units.
+    pub kube: crate::kube::Options,
 }
 
 impl Default for Options {
@@ -45,34 +47,123 @@ impl Default for Options {
             podman_version: Version::DEFAULT,
             user: false,
             disabled: BTreeSet::new(),
+            kube: crate::kube::Options::default(),
         }
     }
 }
 
 /// Every check code: (code, default severity, one-line summary).
 pub static CODES: &[(&str, Severity, &str)] = &[
-    ("syntax", Severity::Error, "a line podman's unit parser rejects"),
-    ("lost-continuation", Severity::Warning, "a `\\` continuation at the end of the file whose text podman drops"),
-    ("unknown-key", Severity::Error, "a key podman does not know in the unit's own section or in [Quadlet]"),
-    ("legacy-key", Severity::Error, "a key of the old standalone quadlet that podman never accepted"),
-    ("deprecated-key", Severity::Warning, "a key podman still accepts but has replaced"),
-    ("key-too-new", Severity::Error, "a key that the target podman version does not know yet"),
-    ("unit-type-too-new", Severity::Error, "a unit type that the target podman version does not know yet"),
-    ("wrong-section", Severity::Warning, "a Quadlet key or section in a place where it has no effect"),
-    ("unknown-section", Severity::Warning, "a section that neither Quadlet nor systemd knows"),
-    ("unknown-directive", Severity::Warning, "a directive systemd does not know in [Unit], [Service] or [Install]"),
-    ("duplicate-key", Severity::Warning, "a single-value key given more than once in a file: only the last counts"),
-    ("invalid-value", Severity::Error, "a value that podman or the generator rejects"),
-    ("invalid-bool", Severity::Warning, "a value that is not a boolean, which podman silently reads as false"),
-    ("coerced-value", Severity::Warning, "a value podman silently replaces (a non-numeric id becomes 0)"),
-    ("unknown-specifier", Severity::Warning, "a `%` specifier systemd does not know"),
-    ("missing-required-key", Severity::Error, "a key the generator needs is missing"),
-    ("conflicting-keys", Severity::Error, "keys that cannot be used together"),
-    ("missing-unit", Severity::Error, "a reference to a Quadlet unit that is not in the unit search path"),
-    ("invalid-service-setting", Severity::Error, "a [Service] setting the generator refuses (KillMode=, Type=)"),
-    ("short-image-name", Severity::Warning, "an image name without a registry, which podman warns about"),
-    ("unsupported-service-key", Severity::Warning, "User=, Group= or DynamicUser= in [Service], which podman warns about"),
-    ("unreadable-file", Severity::Error, "a unit or drop-in file that cannot be read"),
+    (
+        "syntax",
+        Severity::Error,
+        "a line podman's unit parser rejects",
+    ),
+    (
+        "lost-continuation",
+        Severity::Warning,
+        "a `\\` continuation at the end of the file whose text podman drops",
+    ),
+    (
+        "unknown-key",
+        Severity::Error,
+        "a key podman does not know in the unit's own section or in [Quadlet]",
+    ),
+    (
+        "legacy-key",
+        Severity::Error,
+        "a key of the old standalone quadlet that podman never accepted",
+    ),
+    (
+        "deprecated-key",
+        Severity::Warning,
+        "a key podman still accepts but has replaced",
+    ),
+    (
+        "key-too-new",
+        Severity::Error,
+        "a key that the target podman version does not know yet",
+    ),
+    (
+        "unit-type-too-new",
+        Severity::Error,
+        "a unit type that the target podman version does not know yet",
+    ),
+    (
+        "wrong-section",
+        Severity::Warning,
+        "a Quadlet key or section in a place where it has no effect",
+    ),
+    (
+        "unknown-section",
+        Severity::Warning,
+        "a section that neither Quadlet nor systemd knows",
+    ),
+    (
+        "unknown-directive",
+        Severity::Warning,
+        "a directive systemd does not know in [Unit], [Service] or [Install]",
+    ),
+    (
+        "duplicate-key",
+        Severity::Warning,
+        "a single-value key given more than once in a file: only the last counts",
+    ),
+    (
+        "invalid-value",
+        Severity::Error,
+        "a value that podman or the generator rejects",
+    ),
+    (
+        "invalid-bool",
+        Severity::Warning,
+        "a value that is not a boolean, which podman silently reads as false",
+    ),
+    (
+        "coerced-value",
+        Severity::Warning,
+        "a value podman silently replaces (a non-numeric id becomes 0)",
+    ),
+    (
+        "unknown-specifier",
+        Severity::Warning,
+        "a `%` specifier systemd does not know",
+    ),
+    (
+        "missing-required-key",
+        Severity::Error,
+        "a key the generator needs is missing",
+    ),
+    (
+        "conflicting-keys",
+        Severity::Error,
+        "keys that cannot be used together",
+    ),
+    (
+        "missing-unit",
+        Severity::Error,
+        "a reference to a Quadlet unit that is not in the unit search path",
+    ),
+    (
+        "invalid-service-setting",
+        Severity::Error,
+        "a [Service] setting the generator refuses (KillMode=, Type=)",
+    ),
+    (
+        "short-image-name",
+        Severity::Warning,
+        "an image name without a registry, which podman warns about",
+    ),
+    (
+        "unsupported-service-key",
+        Severity::Warning,
+        "User=, Group= or DynamicUser= in [Service], which podman warns about",
+    ),
+    (
+        "unreadable-file",
+        Severity::Error,
+        "a unit or drop-in file that cannot be read",
+    ),
 ];
 
 /// The default severity of a code (Error for unknown codes).
@@ -135,7 +226,10 @@ pub fn check_file(ws: &Workspace, path: &Path, text: &str, opts: &Options) -> Ve
                     }
                 }
                 for (i, d) in check_unit(ws, &unit, opts) {
-                    if i > 0 && unit.sources.get(i).is_some_and(|s| s.path == path) && !out.contains(&d) {
+                    if i > 0
+                        && unit.sources.get(i).is_some_and(|s| s.path == path)
+                        && !out.contains(&d)
+                    {
                         out.push(d);
                     }
                 }
@@ -147,38 +241,110 @@ pub fn check_file(ws: &Workspace, path: &Path, text: &str, opts: &Options) -> Ve
     finish(diags, text, opts)
 }
 
-/// Checks every unit and drop-in of a workspace, each file once. Returns the
-/// diagnostics per file, in path order. Used by `quadlet-ls lint`.
-pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<(PathBuf, Vec<Diagnostic>)> {
-    let mut per_file: HashMap<PathBuf, (Arc<str>, Vec<Diagnostic>)> = HashMap::new();
-    for entry in ws.units() {
-        let Ok((unit, _)) = Unit::load(ws, &entry.path, None) else {
-            continue;
-        };
-        let merged = check_unit(ws, &unit, opts);
-        for (i, src) in unit.sources.iter().enumerate() {
-            let slot = per_file.entry(src.path.clone()).or_insert_with(|| {
-                let kind = dropin_kind(&src.path).unwrap_or(unit.name.kind);
-                (
-                    src.text.clone(),
-                    check_source(ws, src, kind, i == 0, opts),
-                )
-            });
-            for (j, d) in &merged {
-                if *j == i && !slot.1.contains(d) {
-                    slot.1.push(d.clone());
+/// The result of checking one file.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub path: PathBuf,
+    /// The text that was checked ("" when the file could not be read).
+    pub text: Arc<str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A file that could not be read becomes one `unreadable-file` error.
+pub fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> FileResult {
+    FileResult {
+        path: path.to_path_buf(),
+        text: "".into(),
+        diagnostics: vec![util::diag(
+            "unreadable-file",
+            crate::syntax::Span::empty(0),
+            format!("cannot read this file: {err}"),
+        )],
+    }
+}
+
+/// Checks every unit of a workspace and their drop-ins, each file once, on
+/// up to two threads. Returns one result per file, in path order. Used by
+/// `quadlet-ls lint`. Drop-ins that apply to no unit are not included (see
+/// [`check_file`]).
+pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<FileResult> {
+    let units = ws.units();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(2);
+    let parts: Vec<Vec<FileResult>> = if threads > 1 && units.len() > 64 {
+        let mid = units.len() / 2;
+        let (a, b) = units.split_at(mid);
+        std::thread::scope(|s| {
+            let h = s.spawn(|| check_units(ws, a, opts));
+            let first = check_units(ws, b, opts);
+            let second = h.join().unwrap_or_default();
+            vec![first, second]
+        })
+    } else {
+        vec![check_units(ws, units, opts)]
+    };
+    // Drop-ins shared by several units appear once per unit: merge them.
+    let mut by_path: HashMap<PathBuf, FileResult> = HashMap::new();
+    for r in parts.into_iter().flatten() {
+        match by_path.get_mut(&r.path) {
+            Some(existing) => {
+                for d in r.diagnostics {
+                    if !existing.diagnostics.contains(&d) {
+                        existing.diagnostics.push(d);
+                    }
                 }
+            }
+            None => {
+                by_path.insert(r.path.clone(), r);
             }
         }
     }
-    let mut out: Vec<(PathBuf, Vec<Diagnostic>)> = per_file
-        .into_iter()
-        .map(|(p, (text, d))| {
-            let d = finish(d, &text, opts);
-            (p, d)
+    let mut out: Vec<FileResult> = by_path
+        .into_values()
+        .map(|mut r| {
+            r.diagnostics = finish(std::mem::take(&mut r.diagnostics), &r.text, opts);
+            r
         })
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn check_units(
+    ws: &Workspace,
+    units: &[crate::workspace::UnitEntry],
+    opts: &Options,
+) -> Vec<FileResult> {
+    let mut out = Vec::new();
+    for entry in units {
+        let (unit, errors) = match Unit::load(ws, &entry.path, None) {
+            Ok(u) => u,
+            Err(e) => {
+                out.push(unreadable(&entry.path, &e));
+                continue;
+            }
+        };
+        for e in errors {
+            out.push(unreadable(&e.path, &e.error));
+        }
+        let merged = check_unit(ws, &unit, opts);
+        for (i, src) in unit.sources.iter().enumerate() {
+            let kind = dropin_kind(&src.path).unwrap_or(unit.name.kind);
+            let mut diags = check_source(ws, src, kind, i == 0, opts);
+            diags.extend(
+                merged
+                    .iter()
+                    .filter(|(j, _)| *j == i)
+                    .map(|(_, d)| d.clone()),
+            );
+            out.push(FileResult {
+                path: src.path.clone(),
+                text: src.text.clone(),
+                diagnostics: diags,
+            });
+        }
+    }
     out
 }
 
@@ -221,8 +387,7 @@ pub fn check_unit(ws: &Workspace, unit: &Unit, opts: &Options) -> Vec<(usize, Di
     let mut out = Vec::new();
     rules::check(ws, unit, opts, &mut out);
     if unit.name.kind == UnitKind::Kube {
-        let kopts = crate::kube::Options::default();
-        out.extend(crate::kube::check_unit_links(ws, unit, &kopts));
+        out.extend(crate::kube::check_unit_links(ws, unit, &opts.kube));
     }
     out
 }
@@ -257,10 +422,7 @@ fn finish(mut diags: Vec<Diagnostic>, text: &str, opts: &Options) -> Vec<Diagnos
 fn first_line_of(doc: &Document, offset: usize) -> Option<usize> {
     let line = doc.line_at(offset)?;
     match doc.lines.get(line)?.kind {
-        LineKind::Continuation(e) => doc
-            .entries
-            .get(e)
-            .and_then(|en| doc.line_at(en.span.start)),
+        LineKind::Continuation(e) => doc.entries.get(e).and_then(|en| doc.line_at(en.span.start)),
         _ => Some(line),
     }
 }

@@ -19,7 +19,10 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    if matches!(cx.kind, UnitKind::Container | UnitKind::Volume | UnitKind::Image) {
+    if matches!(
+        cx.kind,
+        UnitKind::Container | UnitKind::Volume | UnitKind::Image
+    ) {
         let own = cx.kind.section();
         if let Some(e) = cx.doc.last(own, "Image") {
             let v = looked_up(&e.value);

@@ -49,10 +49,8 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         match (own, e.key.as_str()) {
-            ("Container" | "Volume", "Image") => {
-                if v.ends_with(".image") || v.ends_with(".build") {
-                    need(cx, e, v, "image", out);
-                }
+            ("Container" | "Volume", "Image") if v.ends_with(".image") || v.ends_with(".build") => {
+                need(cx, e, v, "image", out);
             }
             (_, "Network") => {
                 let name = v.split_once(':').map_or(v, |(n, _)| n);
@@ -93,11 +91,7 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
-            ("Container", "Pod") => {
-                if v.ends_with(".pod") {
-                    need(cx, e, v, "pod", out);
-                }
-            }
+            ("Container", "Pod") if v.ends_with(".pod") => need(cx, e, v, "pod", out),
             _ => {}
         }
     }

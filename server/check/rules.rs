@@ -24,7 +24,12 @@ pub(super) fn check(_ws: &Workspace, unit: &Unit, opts: &Options, out: &mut Out)
         }
         UnitKind::Kube => {
             if unit.lookup_all(sec, "Yaml").is_empty() {
-                missing(unit, "Yaml", "no Yaml= key: podman needs the Kubernetes YAML file to run", out);
+                missing(
+                    unit,
+                    "Yaml",
+                    "no Yaml= key: podman needs the Kubernetes YAML file to run",
+                    out,
+                );
             }
             service_settings(unit, out);
             user_mappings(unit, sec, out);
@@ -35,13 +40,23 @@ pub(super) fn check(_ws: &Workspace, unit: &Unit, opts: &Options, out: &mut Out)
         UnitKind::Network => network(unit, out),
         UnitKind::Image => {
             if unit.lookup(sec, "Image").unwrap_or_default().is_empty() {
-                missing(unit, "Image", "no Image= key: podman needs the image to pull", out);
+                missing(
+                    unit,
+                    "Image",
+                    "no Image= key: podman needs the image to pull",
+                    out,
+                );
             }
         }
         UnitKind::Build => build(unit, out),
         UnitKind::Artifact => {
             if unit.lookup(sec, "Artifact").unwrap_or_default().is_empty() {
-                missing(unit, "Artifact", "no Artifact= key: podman needs the artifact to pull", out);
+                missing(
+                    unit,
+                    "Artifact",
+                    "no Artifact= key: podman needs the artifact to pull",
+                    out,
+                );
             }
         }
     }
@@ -57,7 +72,12 @@ fn missing(unit: &Unit, key: &str, msg: &str, out: &mut Out) {
         0,
         diag("missing-required-key", span, msg).with_fix(
             format!("Add {key}="),
-            vec![insert_into_section(&main.doc, &main.text, sec, &format!("{key}="))],
+            vec![insert_into_section(
+                &main.doc,
+                &main.text,
+                sec,
+                &format!("{key}="),
+            )],
         ),
     ));
 }
@@ -302,7 +322,10 @@ fn network(unit: &Unit, out: &mut Out) {
                     subnets.len()
                 )
             };
-            out.push((extra.source, diag("missing-required-key", extra.entry.key_span, msg)));
+            out.push((
+                extra.source,
+                diag("missing-required-key", extra.entry.key_span, msg),
+            ));
         }
     }
 }
@@ -311,12 +334,18 @@ fn network(unit: &Unit, out: &mut Out) {
 fn is_url(v: &str) -> bool {
     v.starts_with("http")
         || v.starts_with("git://")
-        || v.find("github.com/").is_some_and(|i| v.len() > i + "github.com/".len())
+        || v.find("github.com/")
+            .is_some_and(|i| v.len() > i + "github.com/".len())
 }
 
 fn build(unit: &Unit, out: &mut Out) {
     if unit.lookup_all("Build", "ImageTag").is_empty() {
-        missing(unit, "ImageTag", "no ImageTag= key: the built image needs a name", out);
+        missing(
+            unit,
+            "ImageTag",
+            "no ImageTag= key: the built image needs a name",
+            out,
+        );
     }
     let service_wd = unit
         .lookup("Service", "WorkingDirectory")
@@ -362,12 +391,8 @@ fn build(unit: &Unit, out: &mut Out) {
         );
         return;
     }
-    if context.is_empty()
-        && !(file.starts_with('%') && !file.starts_with("%%"))
-        && !file.starts_with('/')
-        && !is_url(&file)
-        && !wd
-    {
+    let specifier = file.starts_with('%') && !file.starts_with("%%");
+    if context.is_empty() && !specifier && !file.starts_with('/') && !is_url(&file) && !wd {
         if let Some(e) = file_entry {
             out.push((
                 e.source,

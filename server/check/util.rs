@@ -9,28 +9,41 @@ pub fn diag(code: &'static str, span: Span, message: impl Into<String>) -> Diagn
     Diagnostic::new(code, default_severity(code), span, message)
 }
 
-/// Edit distance (Levenshtein), on chars, lower-cased.
+/// Edit distance with adjacent transpositions (optimal string alignment),
+/// on chars, lower-cased.
 pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
     }
-    prev[b.len()]
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        for j in 1..w {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 /// The closest candidate: a case-insensitive exact match first, then the
-/// smallest edit distance within a third of the length (at least 2).
+/// smallest edit distance (1 for words up to 4 letters, 2 up to 9, else 3).
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
-    let limit = (word.chars().count() / 3).max(2);
+    let limit = match word.chars().count() {
+        0..=4 => 1,
+        5..=9 => 2,
+        _ => 3,
+    };
     for c in candidates {
         if c.eq_ignore_ascii_case(word) {
             return Some(c);
@@ -149,9 +162,14 @@ mod tests {
     #[test]
     fn closest_prefers_case_insensitive() {
         let c = ["PublishPort", "Pull", "Image"];
-        assert_eq!(closest("publishport", c.iter().copied()), Some("PublishPort"));
+        assert_eq!(
+            closest("publishport", c.iter().copied()),
+            Some("PublishPort")
+        );
         assert_eq!(closest("Imag", c.iter().copied()), Some("Image"));
         assert_eq!(closest("Zzzzzzzz", c.iter().copied()), None);
+        assert_eq!(closest("Imgae", c.iter().copied()), Some("Image"));
+        assert_eq!(closest("Foo", ["Pod"].iter().copied()), None);
     }
 
     #[test]
@@ -160,7 +178,10 @@ mod tests {
         let doc = crate::syntax::parse(text);
         let e = insert_into_section(&doc, text, "Container", "Pull=never");
         let out = crate::diag::apply_edits(text, &[e]);
-        assert_eq!(out, "[Container]\nImage=a\nPull=never\n\n[Service]\nRestart=always\n");
+        assert_eq!(
+            out,
+            "[Container]\nImage=a\nPull=never\n\n[Service]\nRestart=always\n"
+        );
         let e = insert_into_section(&doc, text, "Install", "WantedBy=default.target");
         let out = crate::diag::apply_edits(text, &[e]);
         assert!(out.ends_with("Restart=always\n\n[Install]\nWantedBy=default.target\n"));

@@ -1,5 +1,8 @@
 //! Values by kind, and systemd specifiers.
 
+// One arm per value kind reads better than guards folded into the patterns.
+#![allow(clippy::collapsible_match)]
+
 use super::util::{diag, looked_up};
 use super::FileCtx;
 use crate::diag::Diagnostic;
@@ -99,7 +102,9 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
                 out.push(diag(
                     "invalid-bool",
                     value_span(e),
-                    format!("{key}={v} is neither a boolean nor `healthy`: podman reads it as false"),
+                    format!(
+                        "{key}={v} is neither a boolean nor `healthy`: podman reads it as false"
+                    ),
                 ));
             }
         }
@@ -138,7 +143,10 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
         }
         "size" if !dynamic => {
             if !is_size(v) {
-                out.push(bad(e, format!("{key}={v} is not a size such as 512m or 2g")));
+                out.push(bad(
+                    e,
+                    format!("{key}={v} is not a size such as 512m or 2g"),
+                ));
             }
         }
         "duration" if !dynamic => {
@@ -146,7 +154,9 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
             if !disable_ok && !is_go_duration(v) {
                 out.push(bad(
                     e,
-                    format!("{key}={v} is not a duration such as 30s, 1m30s or 2h (a unit is required)"),
+                    format!(
+                        "{key}={v} is not a duration such as 30s, 1m30s or 2h (a unit is required)"
+                    ),
                 ));
             }
         }
@@ -159,7 +169,13 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
             // The generator's own test: the trimmed value must end in
             // `N`, `N-M`, optionally followed by /tcp or /udp.
             if !expose_ok(e.value.trim()) {
-                out.push(bad(e, format!("invalid port format '{}': podman refuses the unit", e.value.trim())));
+                out.push(bad(
+                    e,
+                    format!(
+                        "invalid port format '{}': podman refuses the unit",
+                        e.value.trim()
+                    ),
+                ));
             }
         }
         "volume" if !dynamic => {
@@ -208,7 +224,10 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
         }
         "cidr" if !dynamic => {
             if !is_cidr(v) {
-                out.push(bad(e, format!("{key}={v} is not a subnet in CIDR form (10.0.0.0/24)")));
+                out.push(bad(
+                    e,
+                    format!("{key}={v} is not a subnet in CIDR form (10.0.0.0/24)"),
+                ));
             }
         }
         "ip-range" if !dynamic => {
@@ -217,17 +236,30 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
                     a.parse::<IpAddr>().is_ok() && b.parse::<IpAddr>().is_ok()
                 });
             if !ok {
-                out.push(bad(e, format!("{key}={v} is neither a CIDR subnet nor a range FROM-TO")));
+                out.push(bad(
+                    e,
+                    format!("{key}={v} is neither a CIDR subnet nor a range FROM-TO"),
+                ));
             }
         }
         "ulimit" if !dynamic => {
-            if v != "host" && !v.split_once('=').is_some_and(|(n, l)| !n.is_empty() && !l.is_empty()) {
-                out.push(bad(e, format!("{key}={v} is not of the form name=soft[:hard]")));
+            if v != "host"
+                && !v
+                    .split_once('=')
+                    .is_some_and(|(n, l)| !n.is_empty() && !l.is_empty())
+            {
+                out.push(bad(
+                    e,
+                    format!("{key}={v} is not of the form name=soft[:hard]"),
+                ));
             }
         }
         "tmpfs" if !dynamic => {
             if !v.starts_with('/') {
-                out.push(bad(e, format!("{key}={v}: the mount point must be an absolute path")));
+                out.push(bad(
+                    e,
+                    format!("{key}={v}: the mount point must be an absolute path"),
+                ));
             }
         }
         "pod" => {
@@ -253,12 +285,18 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
         "autoupdate-list" if !dynamic => {
             let policy = v.rsplit('/').next().unwrap_or(v);
             if policy != "registry" && policy != "local" {
-                out.push(bad(e, format!("{key}={v}: the policy must be `registry` or `local`")));
+                out.push(bad(
+                    e,
+                    format!("{key}={v}: the policy must be `registry` or `local`"),
+                ));
             }
         }
         "build-context" => {
             if v.eq_ignore_ascii_case("yaml") {
-                out.push(bad(e, format!("SetWorkingDirectory={v} is only supported in .kube files")));
+                out.push(bad(
+                    e,
+                    format!("SetWorkingDirectory={v} is only supported in .kube files"),
+                ));
             }
         }
         _ => {}
@@ -344,7 +382,9 @@ pub(crate) fn check_publish(v: &str) -> Result<(), String> {
             return Err(format!("unknown protocol `{p}` (tcp, udp or sctp)"));
         }
     }
-    let (ip, host, ctr): (Option<&str>, Option<&str>, &str) = if let Some(rest) = body.strip_prefix('[') {
+    let (ip, host, ctr): (Option<&str>, Option<&str>, &str) = if let Some(rest) =
+        body.strip_prefix('[')
+    {
         let Some((addr, after)) = rest.split_once(']') else {
             return Err("unclosed `[` around the IPv6 address".into());
         };
@@ -356,7 +396,9 @@ pub(crate) fn check_publish(v: &str) -> Result<(), String> {
         };
         match after.split_once(':') {
             Some((h, c)) => (None, Some(h), c),
-            None => return Err("an address needs a host port part: [ip]:hostPort:containerPort".into()),
+            None => {
+                return Err("an address needs a host port part: [ip]:hostPort:containerPort".into())
+            }
         }
     } else {
         let parts: Vec<&str> = body.split(':').collect();
@@ -364,7 +406,9 @@ pub(crate) fn check_publish(v: &str) -> Result<(), String> {
             [c] => (None, None, c),
             [h, c] => (None, Some(h), c),
             [i, h, c] => (Some(*i), Some(h), c),
-            _ => return Err("too many `:`; write IPv6 addresses in brackets ([::1]:8080:80)".into()),
+            _ => {
+                return Err("too many `:`; write IPv6 addresses in brackets ([::1]:8080:80)".into())
+            }
         }
     };
     if let Some(ip) = ip {
@@ -439,13 +483,18 @@ pub(crate) fn check_mount(m: &str) -> Result<(), String> {
     }
     let ty = ty.unwrap_or("volume");
     if !MOUNT_TYPES.contains(&ty) {
-        return Err(format!("unknown mount type `{ty}` ({})", MOUNT_TYPES.join(", ")));
+        return Err(format!(
+            "unknown mount type `{ty}` ({})",
+            MOUNT_TYPES.join(", ")
+        ));
     }
     if matches!(ty, "volume" | "bind" | "glob" | "image" | "artifact") {
         match source {
             Some(None) => return Err("the source parameter has no value".into()),
             Some(Some("")) | None => {
-                return Err(format!("a {ty} mount needs a source (source cannot be empty)"))
+                return Err(format!(
+                    "a {ty} mount needs a source (source cannot be empty)"
+                ))
             }
             _ => {}
         }
@@ -504,8 +553,7 @@ pub(crate) fn split_words(v: &str) -> Vec<String> {
 const SIGNALS: [&str; 35] = [
     "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "IOT", "BUS", "FPE", "KILL", "USR1", "SEGV",
     "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CLD", "CONT", "STOP", "TSTP", "TTIN",
-    "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS",
-    "UNUSED",
+    "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "POLL", "PWR", "SYS", "UNUSED",
 ];
 
 pub(crate) fn is_signal(v: &str) -> bool {
@@ -522,7 +570,9 @@ pub(crate) fn is_signal(v: &str) -> bool {
             if rest.is_empty() {
                 return true;
             }
-            let n = rest.strip_prefix(['+', '-']).and_then(|r| r.parse::<u32>().ok());
+            let n = rest
+                .strip_prefix(['+', '-'])
+                .and_then(|r| r.parse::<u32>().ok());
             if n.is_some_and(|n| n <= 30) {
                 return true;
             }
@@ -552,12 +602,27 @@ mod tests {
     #[test]
     fn publish_ports() {
         for ok in [
-            "80", "8080:80", "127.0.0.1:8080:80", "127.0.0.1::80", "[::1]:8080:80",
-            "8000-8010:8000-8010", "53:53/udp", "0.0.0.0:443:443/tcp", ":80",
+            "80",
+            "8080:80",
+            "127.0.0.1:8080:80",
+            "127.0.0.1::80",
+            "[::1]:8080:80",
+            "8000-8010:8000-8010",
+            "53:53/udp",
+            "0.0.0.0:443:443/tcp",
+            ":80",
         ] {
             assert!(check_publish(ok).is_ok(), "{ok}");
         }
-        for bad in ["abc", "8080:", "::1:8080:80", "80/xyz", "70000:80", "[::1:80", "1:2:3:4"] {
+        for bad in [
+            "abc",
+            "8080:",
+            "::1:8080:80",
+            "80/xyz",
+            "70000:80",
+            "[::1:80",
+            "1:2:3:4",
+        ] {
             assert!(check_publish(bad).is_err(), "{bad}");
         }
     }
@@ -568,7 +633,9 @@ mod tests {
         assert!(!is_go_duration("30") && !is_go_duration("5 s") && !is_go_duration("m"));
         assert!(is_size("512m") && is_size("1.5g") && is_size("100MB") && is_size("2GiB"));
         assert!(!is_size("lots") && !is_size("5x"));
-        assert!(is_signal("SIGHUP") && is_signal("term") && is_signal("9") && is_signal("SIGRTMIN+3"));
+        assert!(
+            is_signal("SIGHUP") && is_signal("term") && is_signal("9") && is_signal("SIGRTMIN+3")
+        );
         assert!(!is_signal("SIGFOO") && !is_signal("99"));
     }
 
