@@ -11,6 +11,7 @@
 //! of service and resource names, then convert each unit.
 
 pub mod convert;
+pub mod gosort;
 pub mod unitfile;
 
 use crate::model::split;
@@ -273,7 +274,7 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
             out.failed = true;
         }
     }
-    units.sort_by_key(|l| l.kind.rank());
+    gosort::sort_slice(&mut units, |a, b| a.kind.rank() < b.kind.rank());
     let mut infos: InfoMap = InfoMap::with_capacity(units.len());
     for l in &units {
         infos.insert(
