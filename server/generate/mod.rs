@@ -244,16 +244,12 @@ fn pre_warnings(l: &Loaded) -> Vec<String> {
     w
 }
 
-/// Whether a key belongs to podman 5.8's table for a unit section.
+/// Whether a key belongs to podman 5.8's table for a unit section (or
+/// `[Quadlet]`): the shared key table, podman's own keys only, since <= 5.8.
 fn key_supported(section: &str, key: &str) -> bool {
-    crate::generate::keys::supported(section, key)
-}
-
-mod keys {
-    /// Placeholder until the shared key table lands: accepts every key.
-    pub fn supported(_section: &str, _key: &str) -> bool {
-        true
-    }
+    crate::schema::table()
+        .get(section, key)
+        .is_some_and(|k| k.is_podman_key() && k.since <= crate::schema::Version::DEFAULT)
 }
 
 fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
