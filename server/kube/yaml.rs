@@ -18,7 +18,7 @@ pub const MAX_DEPTH: usize = 128;
 pub const ALIAS_BUDGET: u64 = 100_000;
 /// Files larger than this are not parsed (Kubernetes objects are limited to
 /// about 1.5 MB by the API server's storage).
-pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_BYTES: usize = 1024 * 1024;
 /// Nodes one file may hold.
 pub const MAX_NODES: usize = 400_000;
 
