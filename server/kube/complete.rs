@@ -348,9 +348,7 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
         }
     }
     // Key position: the column is where the typed word starts.
-    let typed_start = before
-        .rfind(|c: char| c == ' ' || c == '-')
-        .map_or(0, |p| p + 1);
+    let typed_start = before.rfind([' ', '-']).map_or(0, |p| p + 1);
     let col = typed_start;
     let mut dashes = li.dashes.clone();
     dashes.retain(|&d| d < col);

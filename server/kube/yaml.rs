@@ -156,10 +156,7 @@ pub fn parse(text: &str) -> Yaml<'_> {
     // anchor id -> node
     let mut anchors: Vec<(usize, NodeId)> = Vec::new();
     let mut alias_extra: u64 = 0;
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, sspan) = match next {
             Ok(e) => e,
             Err(e) => {
@@ -368,9 +365,7 @@ fn finish(y: &mut Yaml<'_>, id: NodeId, end: Span) {
         let mut e = n.span.end.max(last_end.unwrap_or(0));
         // Flow collections end with their closing bracket; block ones end
         // where their last child does (the end event sits on the next line).
-        if end.end > e && end.start == e {
-            e = end.end;
-        } else if end.start > e && !end.is_empty() {
+        if (end.end > e && end.start == e) || (end.start > e && !end.is_empty()) {
             e = end.end;
         }
         n.span = Span::new(n.span.start, e);
