@@ -62,7 +62,12 @@ fn main() {
             let line = text
                 .get(..d.span.start)
                 .map_or(0, |b| b.matches('\n').count() + 1);
-            println!("{path}:{line}: {} [{}] {}", d.severity.as_str(), d.code, d.message);
+            println!(
+                "{path}:{line}: {} [{}] {}",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            );
         }
         if repeat > 1 {
             eprintln!(

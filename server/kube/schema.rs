@@ -59,7 +59,7 @@ pub struct FieldRule {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct VolumeSources {
     pub definition: String,
     pub supported: Vec<String>,
@@ -67,11 +67,32 @@ pub struct VolumeSources {
     pub message: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NeedsName {
+    pub kinds: Vec<String>,
+    pub severity: String,
+    /// `{kind}` is replaced by the kind.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VolumeMounts {
+    pub severity: String,
+    /// `{name}` is replaced by the mount's name.
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct Podman {
     pub kinds: HashMap<String, KindSupport>,
     pub fields: Vec<FieldRule>,
     pub volume_sources: VolumeSources,
+    #[serde(default)]
+    pub needs_name: NeedsName,
+    #[serde(default)]
+    pub required_fields: Vec<FieldRule>,
+    #[serde(default)]
+    pub volume_mounts: VolumeMounts,
 }
 
 pub struct Rules {
@@ -126,16 +147,7 @@ pub fn rules() -> &'static Rules {
                 ports.insert((d.clone(), f), ());
             }
         }
-        let podman: Podman = serde_json::from_str(PODMAN).unwrap_or(Podman {
-            kinds: HashMap::new(),
-            fields: Vec::new(),
-            volume_sources: VolumeSources {
-                definition: String::new(),
-                supported: Vec::new(),
-                severity: String::new(),
-                message: String::new(),
-            },
-        });
+        let podman: Podman = serde_json::from_str(PODMAN).unwrap_or_default();
         Rules {
             enums,
             ports,

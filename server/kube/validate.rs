@@ -154,6 +154,26 @@ fn check_document(y: &Yaml<'_>, root: NodeId, level: usize, out: &mut Vec<Diagno
         ));
         return;
     };
+    let nn = &rules.podman.needs_name;
+    if nn.kinds.iter().any(|k| k == kind_str) {
+        let meta = y.get(rid, "metadata");
+        let name = meta.and_then(|(_, m)| y.get(m, "name"));
+        let ok = name
+            .and_then(|(_, n)| y.scalar(n))
+            .is_some_and(|s| !s.is_empty());
+        if !ok {
+            let span = match (name, meta) {
+                (Some((k, _)), _) | (None, Some((k, _))) => y.span(k),
+                (None, None) => kind_span,
+            };
+            out.push(Diagnostic::new(
+                "kube-podman-required",
+                severity(&nn.severity),
+                span,
+                nn.message.replace("{kind}", kind_str),
+            ));
+        }
+    }
     let b = schema::bundle();
     if let Some(validator) = schema::validator(index) {
         let mut budget = 4 * yaml::ALIAS_BUDGET as usize + y.nodes.len();
@@ -545,6 +565,9 @@ pub struct Pair<'s> {
     pub value: NodeId,
     /// The mapping itself.
     pub map: NodeId,
+    /// Set once per mapping, before its entries (then `name` is empty and
+    /// `key`/`value` are the mapping).
+    pub enter: bool,
 }
 
 /// Walks a document alongside its schema, calling `f` on every entry of
@@ -565,6 +588,15 @@ pub fn visit<'y, 's>(
     let Some(n) = y.node(id) else { return };
     match &n.kind {
         NodeKind::Map(pairs) => {
+            f(&Pair {
+                def: at.def,
+                context,
+                name: "",
+                key: id,
+                value: id,
+                map: id,
+                enter: true,
+            });
             for &(k, v) in pairs {
                 let Some(name) = y.scalar(k) else { continue };
                 f(&Pair {
@@ -574,6 +606,7 @@ pub fn visit<'y, 's>(
                     key: k,
                     value: v,
                     map: id,
+                    enter: false,
                 });
                 if let Some(child) = b.property(at, name) {
                     visit(y, b, v, child, name, depth + 1, f);
@@ -594,6 +627,10 @@ pub fn visit<'y, 's>(
 fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
     let Some(def) = p.def else { return };
     let rules = schema::rules();
+    if p.enter {
+        mapping_checks(y, def, p, out);
+        return;
+    }
     let key_span = y.span(p.key);
     let lookup = (def.to_string(), p.name.to_string());
     if let Some(values) = rules.enums.get(&lookup) {
@@ -687,6 +724,80 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
                 key_span,
                 format!("{} (not {})", vs.message, p.name),
             ));
+        }
+    }
+}
+
+/// Checks on a whole mapping: fields podman needs, and volume mounts that
+/// must name a volume of the pod.
+fn mapping_checks(y: &Yaml<'_>, def: &str, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
+    let podman = &schema::rules().podman;
+    for r in &podman.required_fields {
+        if r.definition != def {
+            continue;
+        }
+        let present = find_key(y, p.map, &r.field, 0)
+            .and_then(|(_, v)| y.scalar(v).map(|s| !s.is_empty()).or(Some(true)))
+            .unwrap_or(false);
+        if present {
+            continue;
+        }
+        // Report on the first key of the mapping (or the mapping itself).
+        let span = y
+            .pairs(p.map)
+            .first()
+            .map_or(y.span(p.map), |&(k, _)| y.span(k));
+        out.push(Diagnostic::new(
+            "kube-podman-required",
+            severity(&r.severity),
+            span,
+            r.message.clone(),
+        ));
+    }
+    if def == "io.k8s.api.core.v1.PodSpec" {
+        let mut volumes: Vec<&str> = Vec::new();
+        if let Some((_, vs)) = y.get(p.map, "volumes") {
+            for &v in y.items(vs) {
+                if let Some(n) = find_key(y, v, "name", 0).and_then(|(_, n)| y.scalar(n)) {
+                    volumes.push(n);
+                }
+            }
+        }
+        let vm = &podman.volume_mounts;
+        for list in ["containers", "initContainers"] {
+            let Some((_, cs)) = y.get(p.map, list) else {
+                continue;
+            };
+            for &c in y.items(cs) {
+                let Some((_, mounts)) = find_key(y, c, "volumeMounts", 0) else {
+                    continue;
+                };
+                for &m in y.items(mounts) {
+                    let Some((_, n)) = find_key(y, m, "name", 0) else {
+                        continue;
+                    };
+                    let Some(name) = y.scalar(n) else { continue };
+                    if volumes.contains(&name) {
+                        continue;
+                    }
+                    let mut d = Diagnostic::new(
+                        "kube-volume-mount",
+                        severity(&vm.severity),
+                        y.span(n),
+                        vm.message.replace("{name}", name),
+                    );
+                    if let Some(s) = did_you_mean(name, &volumes) {
+                        d = d.with_fix(
+                            format!("Change to \"{s}\""),
+                            vec![Edit {
+                                span: y.span(n),
+                                new_text: s.to_string(),
+                            }],
+                        );
+                    }
+                    out.push(d);
+                }
+            }
         }
     }
 }
