@@ -283,10 +283,7 @@ fn type_label(b: &Bundle, at: At<'_>) -> String {
 
 fn enum_values(b: &Bundle, parent: At<'_>, key: &str, at: At<'_>) -> Vec<String> {
     if let Some(def) = parent.def {
-        if let Some(v) = schema::rules()
-            .enums
-            .get(&(def.to_string(), key.to_string()))
-        {
+        if let Some(v) = schema::rules().enum_values(def, key) {
             return v.iter().filter(|s| !s.is_empty()).cloned().collect();
         }
     }

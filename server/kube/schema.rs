@@ -96,10 +96,23 @@ pub struct Podman {
 }
 
 pub struct Rules {
-    /// (definition, field) -> allowed values
-    pub enums: HashMap<(String, String), Vec<String>>,
-    pub ports: HashMap<(String, String), ()>,
+    /// definition -> field -> allowed values
+    pub enums: HashMap<String, HashMap<String, Vec<String>>>,
+    /// definition -> port fields
+    pub ports: HashMap<String, Vec<String>>,
     pub podman: Podman,
+}
+
+impl Rules {
+    pub fn enum_values(&self, def: &str, field: &str) -> Option<&Vec<String>> {
+        self.enums.get(def)?.get(field)
+    }
+
+    pub fn is_port(&self, def: &str, field: &str) -> bool {
+        self.ports
+            .get(def)
+            .is_some_and(|f| f.iter().any(|x| x == field))
+    }
 }
 
 pub fn bundle() -> &'static Bundle {
@@ -135,18 +148,7 @@ pub fn rules() -> &'static Rules {
             enums: HashMap::new(),
             ports: HashMap::new(),
         });
-        let mut enums = HashMap::new();
-        for (d, fields) in raw.enums {
-            for (f, values) in fields {
-                enums.insert((d.clone(), f), values);
-            }
-        }
-        let mut ports = HashMap::new();
-        for (d, fields) in raw.ports {
-            for f in fields {
-                ports.insert((d.clone(), f), ());
-            }
-        }
+        let RawRules { enums, ports } = raw;
         let podman: Podman = serde_json::from_str(PODMAN).unwrap_or_default();
         Rules {
             enums,

@@ -632,8 +632,7 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let key_span = y.span(p.key);
-    let lookup = (def.to_string(), p.name.to_string());
-    if let Some(values) = rules.enums.get(&lookup) {
+    if let Some(values) = rules.enum_values(def, p.name) {
         let targets: Vec<NodeId> = if y.items(p.value).is_empty() {
             vec![p.value]
         } else {
@@ -677,7 +676,7 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    if rules.ports.contains_key(&lookup) {
+    if rules.is_port(def, p.name) {
         if let Some(Scalar::Int(n)) = scalar_value(y, p.value) {
             if !(1..=65535).contains(&n) {
                 out.push(Diagnostic::error(
