@@ -51,8 +51,14 @@ fn main() {
             }
         };
         let t = Instant::now();
+        let parsed = quadlet_ls::kube::yaml::parse(&text);
+        let parse_time = t.elapsed();
+        let nodes = parsed.nodes.len();
+        drop(parsed);
+        let t = Instant::now();
         let diags = quadlet_ls::kube::check_yaml(&text, &Default::default());
         let first = t.elapsed();
+        eprintln!("{path}: YAML parse alone {parse_time:.2?} ({nodes} nodes)");
         let t = Instant::now();
         for _ in 1..repeat {
             let _ = quadlet_ls::kube::check_yaml(&text, &Default::default());

@@ -359,6 +359,28 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
     let Some(at) = b.kind_root(index).and_then(|r| walk(b, r, &path)) else {
         return Vec::new();
     };
+    // An item of a list of plain values (`accessModes:` / `- |`): offer the
+    // values the list takes.
+    if let [.., PathSeg::Key(k), PathSeg::Item] = path.as_slice() {
+        if types_of(at.schema) != ["object"] {
+            let parent_path = &path[..path.len() - 2];
+            let Some(parent) = b.kind_root(index).and_then(|r| walk(b, r, parent_path)) else {
+                return Vec::new();
+            };
+            let Some(list) = b.property(parent, k) else {
+                return Vec::new();
+            };
+            return enum_values(b, parent, k, list)
+                .into_iter()
+                .map(|v| Completion {
+                    label: v,
+                    detail: Some(k.to_string()),
+                    documentation: None,
+                    insert_text: None,
+                })
+                .collect();
+        }
+    }
     let present = sibling_keys(text, start, col);
     let mut out = Vec::new();
     for name in b.property_names(at) {
