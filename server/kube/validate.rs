@@ -872,3 +872,107 @@ fn collect_ports(
     };
     visit(y, b, root, at, "", 0, &mut f);
 }
+
+/// A reference from a pod to a ConfigMap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigMapRef {
+    pub name: String,
+    /// For `configMapKeyRef`: the key read.
+    pub key: Option<String>,
+    pub optional: bool,
+    /// Where the reference sits: `envFrom`, `env` or `volume`.
+    pub via: &'static str,
+}
+
+/// The ConfigMaps a YAML file defines (name and data keys) and the ones its
+/// pods refer to.
+pub fn configmaps(text: &str) -> (Vec<(String, Vec<String>)>, Vec<ConfigMapRef>) {
+    let y = yaml::parse(text);
+    let b = schema::bundle();
+    let mut defined = Vec::new();
+    let mut refs = Vec::new();
+    let mut roots = Vec::new();
+    for doc in &y.docs {
+        if doc.alias_bomb {
+            continue;
+        }
+        let Some(root) = doc.root else { continue };
+        let kind = y.get(root, "kind").and_then(|(_, v)| y.scalar(v));
+        if kind == Some("List") {
+            if let Some((_, items)) = y.get(root, "items") {
+                roots.extend(y.items(items).iter().copied());
+            }
+        } else {
+            roots.push(root);
+        }
+    }
+    for root in roots {
+        let kind = y
+            .get(root, "kind")
+            .and_then(|(_, v)| y.scalar(v))
+            .unwrap_or("");
+        let api = y
+            .get(root, "apiVersion")
+            .and_then(|(_, v)| y.scalar(v))
+            .unwrap_or("");
+        if kind == "ConfigMap" {
+            let name = y
+                .get(root, "metadata")
+                .and_then(|(_, m)| y.get(m, "name"))
+                .and_then(|(_, n)| y.scalar(n));
+            if let Some(name) = name {
+                let mut keys = Vec::new();
+                for field in ["data", "binaryData"] {
+                    if let Some((_, d)) = y.get(root, field) {
+                        keys.extend(
+                            y.pairs(d)
+                                .iter()
+                                .filter_map(|&(k, _)| y.scalar(k))
+                                .map(String::from),
+                        );
+                    }
+                }
+                defined.push((name.to_string(), keys));
+            }
+            continue;
+        }
+        let index = schema::kind_index(api, kind)
+            .or_else(|| schema::KINDS.iter().position(|&(_, k)| k == kind));
+        let Some(at) = index.and_then(|i| b.kind_root(i)) else {
+            continue;
+        };
+        let mut f = |p: &Pair<'_>| {
+            if !p.enter {
+                return;
+            }
+            let via = match p.def {
+                Some("io.k8s.api.core.v1.ConfigMapEnvSource") => "envFrom",
+                Some("io.k8s.api.core.v1.ConfigMapKeySelector") => "env",
+                Some("io.k8s.api.core.v1.ConfigMapVolumeSource") => "volume",
+                _ => return,
+            };
+            let s = |k: &str| y.get(p.map, k).and_then(|(_, v)| y.scalar(v));
+            let Some(name) = s("name") else { return };
+            refs.push(ConfigMapRef {
+                name: name.to_string(),
+                key: if via == "env" {
+                    s("key").map(String::from)
+                } else {
+                    None
+                },
+                optional: matches!(
+                    scalar_value_of(&y, p.map, "optional"),
+                    Some(Scalar::Bool(true))
+                ),
+                via,
+            });
+        };
+        visit(&y, b, root, at, "", 0, &mut f);
+    }
+    (defined, refs)
+}
+
+fn scalar_value_of(y: &Yaml<'_>, map: NodeId, key: &str) -> Option<Scalar> {
+    let (_, v) = y.get(map, key)?;
+    scalar_value(y, v)
+}
