@@ -306,26 +306,21 @@ impl<'a> Parser<'a> {
             physical.push((span, trimmed));
             start += part.len() + 1;
         }
-        let mut bom = false;
         if text.starts_with('\u{feff}') {
-            bom = true;
-            let err = self.error(
+            self.error(
                 SyntaxErrorKind::ByteOrderMark,
                 Span::new(0, 3),
                 1,
                 "the file starts with a UTF-8 byte-order mark, which podman rejects".into(),
             );
-            let _ = err;
             // Recover: parse the rest of line 1 as if the mark were absent.
             if let Some((span, trimmed)) = physical.first_mut() {
                 let rest = &text[3..span.end];
                 let lead = rest.len() - rest.trim_start().len();
                 let len = rest.trim().len();
                 *trimmed = Span::new(3 + lead, 3 + lead + len);
-                let _ = span;
             }
         }
-        let _ = bom;
 
         let count = physical.len();
         let mut pending = Pending::default();

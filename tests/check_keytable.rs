@@ -1,0 +1,126 @@
+//! Keeps `schemas/quadlet-keys.json` in agreement with the reference key
+//! table in `../shared/data/quadlet-keytable.json` (sections, keys, repeat,
+//! flag, since). Skips with a message when the reference is absent.
+
+use quadlet_ls::schema::{table, Version};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn norm_since(s: &str) -> Version {
+    if s == "main" {
+        return Version { major: 6, minor: 0 };
+    }
+    Version::parse(s).expect("reference since")
+}
+
+/// The same normalisation as `schemas/tools/update_keytable.py`.
+fn norm_flag(f: Option<&str>) -> Option<String> {
+    let f = f?;
+    if !f.starts_with('-') {
+        return None;
+    }
+    let mut f = f;
+    for sep in [" (", " / ", " | "] {
+        f = f.split(sep).next().unwrap_or(f);
+    }
+    Some(f.trim().to_string())
+}
+
+#[test]
+fn key_table_agrees_with_reference() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/quadlet-keytable.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping: {} not found", path.display());
+        return;
+    };
+    let reference: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let t = table();
+    let mut seen = BTreeSet::new();
+    let sections = reference["sections"].as_object().unwrap();
+    let ours: BTreeSet<&str> = t.sections().iter().map(|s| s.name.as_str()).collect();
+    let theirs: BTreeSet<&str> = sections.keys().map(|s| s.as_str()).collect();
+    assert_eq!(ours, theirs, "sections differ");
+    for (name, sec) in sections {
+        let def = t.section(name).unwrap();
+        assert_eq!(
+            def.since,
+            norm_since(sec["since"].as_str().unwrap()),
+            "{name} since"
+        );
+        for k in sec["keys"].as_array().unwrap() {
+            let key = k["key"].as_str().unwrap();
+            let row = t
+                .get(name, key)
+                .unwrap_or_else(|| panic!("{name}.{key} missing from schemas/quadlet-keys.json"));
+            assert!(
+                row.legacy.is_none(),
+                "{name}.{key} is a podman key, not legacy"
+            );
+            assert_eq!(
+                row.repeat,
+                k["repeat"].as_bool().unwrap(),
+                "{name}.{key} repeat"
+            );
+            assert_eq!(row.flag, norm_flag(k["flag"].as_str()), "{name}.{key} flag");
+            assert_eq!(
+                row.since,
+                norm_since(k["since"].as_str().unwrap()),
+                "{name}.{key} since"
+            );
+            if k.get("deprecated").and_then(|d| d.as_bool()) == Some(true) {
+                assert!(
+                    row.deprecated.is_some(),
+                    "{name}.{key} should be deprecated"
+                );
+            }
+            if let Some(vals) = k["value"].get("values").and_then(|v| v.as_array()) {
+                let theirs: BTreeSet<&str> = vals.iter().filter_map(|v| v.as_str()).collect();
+                let ours: BTreeSet<&str> = row.value_names().collect();
+                assert!(
+                    theirs.is_subset(&ours),
+                    "{name}.{key} values {theirs:?} vs {ours:?}"
+                );
+            }
+            seen.insert((name.clone(), key.to_string()));
+        }
+    }
+    for row in t.all() {
+        if row.legacy.is_none() {
+            assert!(
+                seen.contains(&(row.section.clone(), row.key.clone())),
+                "{}.{} is not in the reference table",
+                row.section,
+                row.key
+            );
+        }
+    }
+    assert_eq!(seen.len(), 236);
+}
+
+#[test]
+fn systemd_directives_agree_with_reference() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/systemd-262-directives.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipping: {} not found", path.display());
+        return;
+    };
+    let mut cur = String::new();
+    let mut n = 0;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(s) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            cur = s.to_string();
+            continue;
+        }
+        let Some((name, _)) = line.split_once('=') else {
+            continue;
+        };
+        if let Some(d) = quadlet_ls::schema::systemd_directives(&cur) {
+            assert!(d.contains_key(name.trim()), "[{cur}] {name} missing");
+            n += 1;
+        }
+    }
+    assert!(n > 300);
+}
