@@ -95,6 +95,20 @@ async function gotoLine(line) {
   await page.waitForTimeout(200);
 }
 
+/** Whether the preview holds `text`: searched with the editor's find widget,
+ * which scrolls the match into view (the editor renders only visible lines). */
+async function previewShows(text) {
+  await page.locator(PREVIEW_EDITOR).click({ position: { x: 120, y: 60 } });
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type(text, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Escape');
+  const found = (await editorText(PREVIEW_EDITOR)).includes(text);
+  await page.keyboard.press('Home');
+  return found;
+}
+
 const UNIT_EDITOR = '.monaco-editor[data-uri$="/web.container"]';
 const PREVIEW_EDITOR = '.monaco-editor[data-uri^="quadlet-preview:"]';
 
@@ -174,16 +188,19 @@ async function main() {
       await gotoLine(7);
       await page.keyboard.press('End');
       await page.keyboard.press('Enter');
+      await page.keyboard.type('Vol');
       await page.keyboard.press('Control+Space');
       const widget = page.locator('.editor-widget.suggest-widget.visible');
       await widget.waitFor({ state: 'visible', timeout: 15000 });
       const labels = await waitFor('keys in the suggestion list', async () => {
         const text = norm(await widget.innerText());
-        // keys that are not in the document, so not mere word completions
-        return /\bVolume\b/.test(text) && /\bNetwork\b/.test(text) ? text : null;
+        // a key that is not in the document, so not a mere word completion
+        return /\bVolume\b/.test(text) ? text : null;
       });
       console.log(`  completion shows: ${labels.split('\n').slice(0, 6).join(', ')}`);
       await page.keyboard.press('Escape');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.press('Delete');
       await page.keyboard.press('Backspace');
     });
 
@@ -207,8 +224,7 @@ async function main() {
       await gotoLine(1);
       await runCommand('Quadlet: Preview generated service');
       await page.locator(PREVIEW_EDITOR).waitFor({ state: 'visible', timeout: 20000 });
-      await waitFor('ExecStart= in the side editor', async () =>
-        (await editorText(PREVIEW_EDITOR)).includes('ExecStart='), 20000);
+      await waitFor('ExecStart= in the side editor', async () => previewShows('ExecStart='), 20000, 500);
       await waitFor('a web.service tab', async () =>
         (await page.locator('.tab', { hasText: 'web.service' }).count()) > 0);
     });
@@ -220,34 +236,42 @@ async function main() {
       await page.keyboard.press('Enter');
       await page.keyboard.type('Environment=LIVE_EDIT=1', { delay: 10 });
       await page.keyboard.press('Escape');
-      await waitFor('LIVE_EDIT in the preview', async () =>
-        (await editorText(PREVIEW_EDITOR)).includes('LIVE_EDIT=1'), 20000);
+      await waitFor('--env LIVE_EDIT=1 in the preview', async () => previewShows('--env LIVE_EDIT=1'), 20000, 500);
     });
-    await check('a typo is flagged while typing, with the preview beside', async () => {
+    await check('a warning shows while typing, the preview keeps the service', async () => {
+      await page.locator(`${UNIT_EDITOR} .view-lines`).click();
+      await gotoLine(1);
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('PageUp');
+      await gotoLine(8);
       await page.keyboard.press('End');
       await page.keyboard.press('Enter');
-      await page.keyboard.type('Volum=data:/srv/data', { delay: 10 });
+      await page.keyboard.type('ReadOnly=yess', { delay: 10 });
       await page.keyboard.press('Escape');
-      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-error`);
-      await waitFor('a squiggle on the new line', async () => (await squiggle.count()) > 0, 20000);
-      // hover the last squiggle (the new line is the lowest one)
-      const boxes = [];
-      for (let i = 0; i < (await squiggle.count()); i++) {
-        const b = await squiggle.nth(i).boundingBox();
-        if (b) boxes.push(b);
-      }
-      boxes.sort((a, b) => a.y - b.y);
-      const box = boxes[boxes.length - 1];
-      await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2);
-      await waitFor('a hover naming Volum', async () => {
+      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-warning`);
+      await waitFor('a warning squiggle', async () => (await squiggle.count()) > 0, 20000);
+      // the generator accepts the unit (podman reads the value as false): the
+      // preview follows and still holds the service
+      await waitFor('ReadOnly=yess and ExecStart= in the preview', async () =>
+        (await previewShows('ReadOnly=yess')) && (await previewShows('ExecStart=')), 20000, 500);
+      await page.locator(PREVIEW_EDITOR).click({ position: { x: 120, y: 60 } });
+      await page.keyboard.press('Control+Home');
+      await waitFor('the top of the service', async () => {
+        const t = await editorText(PREVIEW_EDITOR);
+        return t.startsWith('[Unit]') && !t.includes('# error');
+      }, 5000);
+      const box = await squiggle.last().boundingBox();
+      if (!box) throw new Error('squiggle has no box');
+      await page.mouse.move(box.x + Math.min(12, box.width / 2), box.y + box.height / 2);
+      await waitFor('a hover naming yess', async () => {
         const hovers = page.locator('.monaco-hover:not(.hidden)');
         for (let i = 0; i < (await hovers.count()); i++) {
-          if (norm(await hovers.nth(i).innerText()).includes('Volum')) return true;
+          if (norm(await hovers.nth(i).innerText()).includes('yess')) return true;
         }
         return false;
       }, 15000);
       await page.waitForTimeout(300);
-      // the picture for the README: squiggle, message and the live preview
+      // the picture for the README: the warning, its message and the live preview
       await page.screenshot({ path: path.join(artifacts, 'screenshot.png') });
     });
   } finally {
