@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { grammarChecks } from './grammar.mjs';
 
 const [url, artifacts, project] = process.argv.slice(2);
 if (!url || !artifacts || !project) {
@@ -23,6 +24,7 @@ let page;
 const norm = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 
 async function screenshot(name) {
+  if (!page) return undefined;
   shot += 1;
   const file = path.join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
   try {
@@ -281,6 +283,7 @@ async function main() {
 }
 
 try {
+  await grammarChecks(check);
   await main();
 } catch (e) {
   results.push(['test driver', false]);
