@@ -109,6 +109,20 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
 
 fn need(cx: &FileCtx, e: &Entry, name: &str, what: &str, out: &mut Vec<Diagnostic>) {
     if cx.ws.unit(name).is_some() {
+        let template = name
+            .rsplit_once('.')
+            .is_some_and(|(stem, _)| stem.ends_with('@'));
+        if template && what == "unit" {
+            let span = e
+                .value
+                .find(name)
+                .map_or(e.value_span, |i| e.value_range(i, i + name.len()));
+            out.push(diag(
+                "invalid-value",
+                span,
+                format!("{name} is a template: podman cannot get the name of the resource it creates; name an instance or a plain unit"),
+            ));
+        }
         return;
     }
     // Point at the name inside the value when it can be found.
