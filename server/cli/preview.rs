@@ -1,15 +1,161 @@
-//! `quadlet-ls preview` (to be written: issue 3).
+//! `quadlet-ls preview`: the systemd service podman's generator makes.
+//!
+//! * `preview [--user] [--format service|command|json] FILE` — one unit;
+//! * `preview [--user] [DIR...]` — every unit, printed exactly like
+//!   `quadlet -dryrun` (same blocks on stdout, same messages on stderr, same
+//!   exit status). Without DIRs the search path comes from
+//!   `QUADLET_UNIT_DIRS` or podman's standard directories for the mode.
 
-use clap::Args;
+use crate::generate::{self, Options};
+use crate::workspace::{self, DiskFs, Workspace};
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// The generated unit text.
+    #[default]
+    Service,
+    /// The podman command lines, shell-quoted, one per `Exec*` entry.
+    Command,
+    /// `{serviceName, service, exec, diagnostics}`.
+    Json,
+}
 
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
+    /// Generate as the user (rootless) generator does.
+    #[arg(long, alias = "user-mode")]
+    pub user: bool,
+    /// Output format for a single unit file.
+    #[arg(long, value_enum, default_value_t = Format::Service)]
+    pub format: Format,
     /// A unit file, or directories to generate like `quadlet -dryrun`.
-    pub paths: Vec<std::path::PathBuf>,
+    pub paths: Vec<PathBuf>,
 }
 
-pub fn run(_args: PreviewArgs) -> ExitCode {
-    eprintln!("quadlet-ls preview: not implemented yet");
-    ExitCode::from(2)
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn options(user: bool) -> Options {
+    Options {
+        user,
+        podman: env("PODMAN").filter(|p| !p.is_empty()),
+    }
+}
+
+fn absolute(p: &std::path::Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+pub fn run(args: PreviewArgs) -> ExitCode {
+    let single = args.paths.len() == 1 && args.paths[0].is_file();
+    if single {
+        return run_single(&args);
+    }
+    if let Some(bad) = args.paths.iter().find(|p| !p.is_dir()) {
+        eprintln!(
+            "quadlet-ls preview: {} is neither a unit file nor a directory",
+            bad.display()
+        );
+        return ExitCode::from(2);
+    }
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        workspace::standard_roots(args.user, &env)
+    } else {
+        args.paths.iter().map(|p| absolute(p)).collect()
+    };
+    let ws = Workspace::load(Arc::new(DiskFs), &roots);
+    let dr = generate::dry_run(&ws, &options(args.user));
+    let pid = std::process::id();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let _ = out.write_all(dr.stdout().as_bytes());
+    let _ = out.flush();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for m in &dr.log {
+        let _ = writeln!(err, "quadlet-generator[{pid}]: {m}");
+    }
+    if dr.failed {
+        let _ = writeln!(
+            err,
+            "quadlet-generator[{pid}]: processing encountered some errors"
+        );
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_single(args: &PreviewArgs) -> ExitCode {
+    let path = absolute(&args.paths[0]);
+    // The unit's own directory plus the mode's search path, so that the
+    // units it references and its drop-ins are found.
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = path.parent() {
+        roots.push(dir.to_path_buf());
+    }
+    for r in workspace::standard_roots(args.user, &env) {
+        if !roots.contains(&r) {
+            roots.push(r);
+        }
+    }
+    let ws = Workspace::load(Arc::new(DiskFs), &roots);
+    let p = generate::preview(&ws, &path, &options(args.user));
+    let failed = p.service.is_none();
+    match args.format {
+        Format::Service => {
+            if let Some(s) = &p.service {
+                print!("{s}");
+            }
+        }
+        Format::Command => {
+            for l in p.command_lines() {
+                println!("{l}");
+            }
+        }
+        Format::Json => {
+            let mut exec = serde_json::Map::new();
+            for (k, argv) in &p.exec {
+                exec.insert(k.clone(), serde_json::json!(argv));
+            }
+            let mut diags = Vec::new();
+            for e in &p.errors {
+                diags.push(serde_json::json!({"severity": "error", "message": e}));
+            }
+            for w in &p.warnings {
+                diags.push(serde_json::json!({"severity": "warning", "message": w}));
+            }
+            let v = serde_json::json!({
+                "serviceName": p.service_name,
+                "service": p.service,
+                "exec": exec,
+                "diagnostics": diags,
+            });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+    }
+    if args.format != Format::Json {
+        for w in &p.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &p.errors {
+            eprintln!("error: {e}");
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

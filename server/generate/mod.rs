@@ -1,13 +1,32 @@
-//! The service generator, equivalent to podman 5.8's quadlet (to be written:
-//! see issue 3).
+//! The service generator, equivalent to podman 5.8's quadlet.
+//!
+//! Pure: every file is read through [`Workspace`]. Two entry points:
+//! * [`preview`] — one unit, for the editor and `quadlet-ls preview FILE`;
+//! * [`dry_run`] — every unit of the workspace, like `quadlet -dryrun`.
+//!
+//! The steps follow podman's driver: load the units of the search
+//! directories (first file name wins), merge their drop-ins, order them so
+//! that referenced resources come first (images and artifacts, volumes and
+//! networks, builds, containers and kube units, pods last), build the table
+//! of service and resource names, then convert each unit.
 
-use crate::workspace::Workspace;
-use std::path::Path;
+pub mod convert;
+pub mod gosort;
+pub mod unitfile;
+
+use crate::model::split;
+use crate::workspace::{UnitKind, UnitName, Workspace};
+use convert::{Ctx, InfoMap};
+use std::path::{Path, PathBuf};
+use unitfile::UnitFile;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// User (rootless) mode.
     pub user: bool,
+    /// The podman binary written into commands (podman reads `$PODMAN`);
+    /// `None` means `/usr/bin/podman`.
+    pub podman: Option<String>,
 }
 
 /// The result of generating one unit.
@@ -24,16 +43,367 @@ pub struct Preview {
     pub warnings: Vec<String>,
 }
 
-/// Generates the service for one unit.
-pub fn preview(_ws: &Workspace, path: &Path, _opts: &Options) -> Preview {
-    Preview {
-        service_name: String::new(),
-        service: None,
-        exec: Vec::new(),
-        errors: vec![format!(
-            "generator not implemented yet for {}",
-            path.display()
-        )],
-        warnings: Vec::new(),
+impl Preview {
+    /// The podman command lines, shell-quoted, one per `Exec*` entry
+    /// (`ExecStart: podman run …`).
+    pub fn command_lines(&self) -> Vec<String> {
+        self.exec
+            .iter()
+            .map(|(k, argv)| {
+                let words: Vec<String> = argv.iter().map(|w| split::shell_quote(w)).collect();
+                format!("{k}: {}", words.join(" "))
+            })
+            .collect()
     }
+}
+
+/// One unit's outcome in a dry run.
+#[derive(Debug, Clone)]
+pub struct UnitOutcome {
+    pub file_name: String,
+    pub path: PathBuf,
+    pub service_name: String,
+    /// The generated text, or the error message (`converting "x": …`).
+    pub result: Result<String, String>,
+    pub warnings: Vec<String>,
+}
+
+/// The result of [`dry_run`].
+#[derive(Debug, Clone, Default)]
+pub struct DryRun {
+    /// Units in generation order.
+    pub units: Vec<UnitOutcome>,
+    /// Every message podman would log, in order (without its
+    /// `quadlet-generator[PID]: ` prefix).
+    pub log: Vec<String>,
+    /// Whether podman would exit with status 1.
+    pub failed: bool,
+}
+
+impl DryRun {
+    /// The `---name.service---` blocks podman prints on stdout.
+    pub fn stdout(&self) -> String {
+        let mut out = String::new();
+        for u in &self.units {
+            if let Ok(text) = &u.result {
+                out.push_str("---");
+                out.push_str(&convert::clean_path(&format!("{}.service", u.service_name)));
+                out.push_str("---\n");
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+struct Loaded {
+    unit: UnitFile,
+    kind: UnitKind,
+    path: PathBuf,
+}
+
+fn parse_file(ws: &Workspace, path: &Path) -> Result<UnitFile, String> {
+    let text = ws.read(path).map_err(|e| e.to_string())?;
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let doc = crate::syntax::parse(&text);
+    UnitFile::from_document(&text, &doc, name, &path.to_string_lossy()).map_err(|e| e.0)
+}
+
+fn load_dropins(ws: &Workspace, unit: &mut UnitFile, log: &mut Vec<String>) -> bool {
+    let Some(name) = UnitName::parse(&unit.filename) else {
+        return true;
+    };
+    let mut errors: Vec<String> = Vec::new();
+    for d in ws.dropins(&name) {
+        match parse_file(ws, &d) {
+            Ok(f) => unit.merge(&f),
+            Err(e) => errors.push(format!("error loading {:?}, {e}", d.to_string_lossy())),
+        }
+    }
+    if errors.is_empty() {
+        return true;
+    }
+    log.push(errors.join("\n"));
+    false
+}
+
+/// Loads all units in podman's way: directory by directory, first file name
+/// wins; a file that fails to parse does not claim its name, and makes
+/// podman drop every unit of that directory (the names of the good ones
+/// stay claimed). Errors of one directory form one message.
+/// `target` (a unit outside the workspace, or an editor buffer) is loaded
+/// first and replaces the workspace's unit of the same name.
+fn load_all(
+    ws: &Workspace,
+    target: Option<&Path>,
+    log: &mut Vec<String>,
+    failed: &mut bool,
+) -> Vec<Loaded> {
+    let mut seen = std::collections::HashSet::new();
+    let mut units = Vec::new();
+    let target_name = target.and_then(|p| p.file_name()).and_then(|n| n.to_str());
+    if let (Some(t), Some(n)) = (target, target_name) {
+        if let Some(kind) = UnitKind::from_file_name(n) {
+            match parse_file(ws, t) {
+                Ok(u) => {
+                    seen.insert(n.to_string());
+                    units.push(Loaded {
+                        unit: u,
+                        kind,
+                        path: t.to_path_buf(),
+                    });
+                }
+                Err(e) => {
+                    log.push(format!("error loading {:?}, {e}", t.to_string_lossy()));
+                    *failed = true;
+                }
+            }
+        }
+    }
+    let files = ws.all_unit_files();
+    let mut i = 0usize;
+    while i < files.len() {
+        let dir = files[i].parent().map(Path::to_path_buf);
+        let mut dir_units = Vec::new();
+        let mut errors: Vec<String> = Vec::new();
+        while i < files.len() && files[i].parent().map(Path::to_path_buf) == dir {
+            let path = &files[i];
+            i += 1;
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if seen.contains(name) || Some(name) == target_name {
+                continue;
+            }
+            let Some(kind) = UnitKind::from_file_name(name) else {
+                continue;
+            };
+            match parse_file(ws, path) {
+                Ok(u) => {
+                    seen.insert(name.to_string());
+                    dir_units.push(Loaded {
+                        unit: u,
+                        kind,
+                        path: path.clone(),
+                    });
+                }
+                Err(e) => errors.push(format!("error loading {:?}, {e}", path.to_string_lossy())),
+            }
+        }
+        if errors.is_empty() {
+            units.extend(dir_units);
+        } else {
+            log.push(errors.join("\n"));
+            *failed = true;
+        }
+    }
+    units
+}
+
+fn is_image_id(name: &str) -> bool {
+    name.starts_with("sha256:") || (name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn is_unambiguous(name: &str) -> bool {
+    if is_image_id(name) {
+        return true;
+    }
+    let Some(slash) = name.find('/') else {
+        return false;
+    };
+    let domain = &name[..slash];
+    domain.contains(['.', ':']) || domain == "localhost"
+}
+
+fn pre_warnings(l: &Loaded) -> Vec<String> {
+    let mut w = Vec::new();
+    for key in ["User", "Group", "DynamicUser"] {
+        if l.unit.lookup(convert::SERVICE, key).is_some() {
+            w.push(format!(
+                "Warning: using key {key} in the Service group is not supported - use at your own risk"
+            ));
+        }
+    }
+    if matches!(
+        l.kind,
+        UnitKind::Container | UnitKind::Volume | UnitKind::Image | UnitKind::Artifact
+    ) {
+        if let Some(image) = l.unit.lookup(l.kind.section(), "Image") {
+            if !image.ends_with(".build") && !image.ends_with(".image") && !is_unambiguous(&image) {
+                w.push(format!(
+                    "Warning: {} specifies the image \"{image}\" which not a fully qualified image name. This is not ideal for performance and security reasons. See the podman-pull manpage discussion of short-name-aliases.conf for details.",
+                    l.unit.filename
+                ));
+            }
+        }
+    }
+    w
+}
+
+/// Whether a key belongs to podman 5.8's table for a unit section (or
+/// `[Quadlet]`): the shared key table, podman's own keys only, since <= 5.8.
+fn key_supported(section: &str, key: &str) -> bool {
+    crate::schema::table()
+        .get(section, key)
+        .is_some_and(|k| k.is_podman_key() && k.since <= crate::schema::Version::DEFAULT)
+}
+
+fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
+    let mut out = DryRun::default();
+    let mut units = load_all(ws, target, &mut out.log, &mut out.failed);
+    if units.is_empty() {
+        let dirs: Vec<String> = ws
+            .dirs()
+            .iter()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect();
+        out.log
+            .push(format!("No files parsed from [{}]", dirs.join(" ")));
+        return out;
+    }
+    for l in &mut units {
+        if !load_dropins(ws, &mut l.unit, &mut out.log) {
+            out.failed = true;
+        }
+    }
+    gosort::sort_slice(&mut units, |a, b| a.kind.rank() < b.kind.rank());
+    let mut infos: InfoMap = InfoMap::with_capacity(units.len());
+    for l in &units {
+        infos.insert(
+            l.unit.filename.clone(),
+            convert::initial_info(&l.unit, l.kind),
+        );
+    }
+    let podman = opts
+        .podman
+        .clone()
+        .unwrap_or_else(|| "/usr/bin/podman".to_string());
+    let fs = ws.fs().clone();
+    let exists = move |p: &str| match fs.len(Path::new(p)) {
+        Ok(_) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::NotFound,
+    };
+    let ctx = Ctx {
+        user: opts.user,
+        podman: &podman,
+        exists: &exists,
+        key_supported: &key_supported,
+    };
+    let target_name = target.and_then(|p| p.file_name()).and_then(|n| n.to_str());
+    let target_rank = target_name
+        .and_then(UnitKind::from_file_name)
+        .map(|k| k.rank());
+    for l in &units {
+        let is_target = Some(l.unit.filename.as_str()) == target_name;
+        if let Some(r) = target_rank {
+            if !is_target && l.kind.rank() >= r {
+                continue;
+            }
+        }
+        let mut warnings = pre_warnings(l);
+        out.log.extend(warnings.iter().cloned());
+        let service_name = infos
+            .get(&l.unit.filename)
+            .map(|i| i.service_name.clone())
+            .unwrap_or_default();
+        let result = match convert::convert(&ctx, &l.unit, l.kind, &mut infos) {
+            Ok(c) => {
+                if !c.warnings.is_empty() {
+                    out.log.push(c.warnings.join("\n"));
+                }
+                warnings.extend(c.warnings);
+                Ok(c.service.to_text())
+            }
+            Err(f) => {
+                if !f.warnings.is_empty() {
+                    out.log.push(f.warnings.join("\n"));
+                }
+                warnings.extend(f.warnings);
+                let msg = format!("converting {:?}: {}", l.unit.filename, f.error);
+                out.log.push(msg.clone());
+                out.failed = true;
+                Err(msg)
+            }
+        };
+        out.units.push(UnitOutcome {
+            file_name: l.unit.filename.clone(),
+            path: l.path.clone(),
+            service_name,
+            result,
+            warnings,
+        });
+    }
+    out
+}
+
+/// Generates every unit of the workspace, like `quadlet -dryrun`.
+pub fn dry_run(ws: &Workspace, opts: &Options) -> DryRun {
+    run(ws, opts, None)
+}
+
+/// The `Exec*` entries of a generated service, split back into argv.
+pub fn exec_lines(service: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut in_service = false;
+    for line in service.lines() {
+        if line.starts_with('[') {
+            in_service = line == "[Service]";
+            continue;
+        }
+        if !in_service {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            if k.starts_with("Exec") {
+                out.push((k.to_string(), split::split_exec(v).unwrap_or_default()));
+            }
+        }
+    }
+    out
+}
+
+/// Generates the service for one unit.
+pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if UnitKind::from_file_name(&file_name).is_none() {
+        return Preview {
+            errors: vec![format!("{file_name} is not a Quadlet unit file")],
+            ..Preview::default()
+        };
+    }
+    let dr = run(ws, opts, Some(path));
+    let mut p = Preview::default();
+    // Messages about other files (a broken neighbour) are not this unit's.
+    let mine = |m: &String| !m.starts_with("error loading") || m.contains(&*path.to_string_lossy());
+    match dr.units.iter().find(|u| u.file_name == file_name) {
+        Some(u) => {
+            p.service_name = format!("{}.service", u.service_name);
+            p.warnings = u.warnings.clone();
+            match &u.result {
+                Ok(text) => {
+                    p.exec = exec_lines(text);
+                    p.service = Some(text.clone());
+                }
+                Err(e) => p.errors.push(e.clone()),
+            }
+            p.errors.extend(
+                dr.log
+                    .iter()
+                    .filter(|m| m.starts_with("error loading") && mine(m))
+                    .cloned(),
+            );
+        }
+        None => {
+            p.errors.extend(dr.log.iter().filter(|m| mine(m)).cloned());
+        }
+    }
+    p
 }

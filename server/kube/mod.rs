@@ -1,4 +1,19 @@
-//! Kubernetes YAML that `.kube` units run (to be written: issue 5).
+//! Kubernetes YAML that `.kube` units run: offline validation against the
+//! embedded Kubernetes schemas (see `schemas/kubernetes/`), podman's
+//! limits, completion and hover, and the checks that tie a `.kube` unit to
+//! its files.
+//!
+//! Nothing here costs anything until a YAML file is checked: the schemas
+//! are parsed and compiled on first use, once per kind.
+
+mod complete;
+mod links;
+pub mod schema;
+mod validate;
+pub mod yaml;
+
+pub use complete::PathSeg;
+pub use links::{publish_container_ports, resolve_path, split_words, unit_files, UnitFileRef};
 
 use crate::diag::Diagnostic;
 use crate::model::Unit;
@@ -7,7 +22,9 @@ use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// `1.33` etc.; `None` for the default shipped version.
+    /// `1.33` etc.; `None` for the default shipped version. Only the
+    /// shipped version (see [`kubernetes_version`]) is available; another
+    /// value still validates against it.
     pub kubernetes_version: Option<String>,
 }
 
@@ -27,33 +44,39 @@ pub struct Hover {
     pub span: Span,
 }
 
-/// Checks a Kubernetes YAML file.
-pub fn check_yaml(_text: &str, _opts: &Options) -> Vec<Diagnostic> {
-    Vec::new()
+/// The Kubernetes version of the embedded schemas (e.g. `1.35`).
+pub fn kubernetes_version() -> &'static str {
+    &schema::bundle().version
+}
+
+/// Checks a Kubernetes YAML file: YAML syntax and limits, the schema of
+/// every document podman plays, value sets and port ranges, and what
+/// `podman kube play` ignores or refuses. Never panics.
+pub fn check_yaml(text: &str, _opts: &Options) -> Vec<Diagnostic> {
+    validate::check(text)
 }
 
 /// The `containerPort`s a YAML file declares, with their protocol.
-pub fn container_ports(_text: &str) -> Vec<(u16, String)> {
-    Vec::new()
+pub fn container_ports(text: &str) -> Vec<(u16, String)> {
+    validate::container_ports(text)
 }
 
-/// Completions for the cursor at byte `offset`.
-pub fn completions(_text: &str, _offset: usize, _opts: &Options) -> Vec<Completion> {
-    Vec::new()
+/// Completions for the cursor at byte `offset`: keys of the object at the
+/// cursor (from indentation, so it works while the file does not parse),
+/// or the allowed values after `key:`.
+pub fn completions(text: &str, offset: usize, _opts: &Options) -> Vec<Completion> {
+    complete::completions(text, offset)
 }
 
-/// Hover for the cursor at byte `offset`.
-pub fn hover(_text: &str, _offset: usize, _opts: &Options) -> Option<Hover> {
-    None
+/// Hover for the key at byte `offset`: its type, description, allowed
+/// values and what podman does with it.
+pub fn hover(text: &str, offset: usize, _opts: &Options) -> Option<Hover> {
+    complete::hover(text, offset)
 }
 
 /// Checks that tie a `.kube` unit to its YAML: `Yaml=` and `ConfigMap=`
 /// files exist (resolved against the unit's directory), and `PublishPort=`
 /// matches a declared `containerPort`. Diagnostics are on the unit's files.
-pub fn check_unit_links(
-    _ws: &Workspace,
-    _unit: &Unit,
-    _opts: &Options,
-) -> Vec<(usize, Diagnostic)> {
-    Vec::new()
+pub fn check_unit_links(ws: &Workspace, unit: &Unit, _opts: &Options) -> Vec<(usize, Diagnostic)> {
+    links::check(ws, unit)
 }

@@ -1,6 +1,8 @@
 //! The typed view of a unit: the main file plus its drop-ins, merged the way
 //! podman merges them, with podman's lookup rules.
 
+pub mod split;
+
 use crate::syntax::{self, Document, Entry};
 use crate::workspace::{ReadError, UnitName, Workspace};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,1753 @@
+//! The converters: one Quadlet unit (merged with its drop-ins) plus the
+//! table of all units → the systemd service podman 5.8 generates.
+//!
+//! Where podman emits a group of flags by iterating a Go map (random order
+//! from run to run), we emit them in the fixed order listed in each table
+//! below (README "Preview" documents this).
+
+use super::unitfile::UnitFile;
+use crate::model::split::SplitError;
+use crate::workspace::UnitKind;
+use std::collections::HashMap;
+
+pub const UNIT: &str = "Unit";
+pub const SERVICE: &str = "Service";
+pub const QUADLET: &str = "Quadlet";
+
+/// What other units need to know about a unit.
+#[derive(Debug, Clone, Default)]
+pub struct UnitInfo {
+    pub service_name: String,
+    pub resource_name: String,
+    /// For pods: services of the containers that start with the pod.
+    pub containers_to_start: Vec<String>,
+}
+
+impl UnitInfo {
+    pub fn service_file(&self) -> String {
+        format!("{}.service", self.service_name)
+    }
+}
+
+pub type InfoMap = HashMap<String, UnitInfo>;
+
+/// The environment of one conversion.
+pub struct Ctx<'a> {
+    pub user: bool,
+    /// The podman binary (`$PODMAN` or `/usr/bin/podman`).
+    pub podman: &'a str,
+    /// Whether a host path exists (for `AddDevice=-…`).
+    pub exists: &'a dyn Fn(&str) -> bool,
+    /// Whether a key is supported in a unit section (podman 5.8's table).
+    pub key_supported: &'a dyn Fn(&str, &str) -> bool,
+}
+
+/// A successful conversion.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    pub service: UnitFile,
+    pub warnings: Vec<String>,
+}
+
+/// A failed conversion: the error and any warnings printed before it.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    pub error: String,
+    pub warnings: Vec<String>,
+}
+
+type Res<T> = Result<T, String>;
+
+pub fn kind_of(filename: &str) -> Option<UnitKind> {
+    UnitKind::from_file_name(filename)
+}
+
+fn ext_of(name: &str) -> &str {
+    match name.rfind('.') {
+        Some(p) => &name[p..],
+        None => "",
+    }
+}
+
+fn is_supported_ext(ext: &str) -> bool {
+    ext.strip_prefix('.')
+        .is_some_and(|e| UnitKind::from_ext(e).is_some())
+}
+
+fn remove_extension(name: &str, prefix: &str) -> String {
+    let base = match name.rfind('.') {
+        Some(p) if p > 0 => &name[..p],
+        _ => name,
+    };
+    format!("{prefix}{base}")
+}
+
+// ---------------------------------------------------------------------------
+// Names
+
+pub fn service_name(unit: &UnitFile, kind: UnitKind) -> String {
+    if let Some(n) = unit.lookup(kind.section(), "ServiceName") {
+        return n;
+    }
+    let mut base = remove_extension(&unit.filename, "");
+    let mut suffix = kind.service_suffix().to_string();
+    if base.ends_with('@') {
+        base.pop();
+        suffix.push('@');
+    }
+    base + &suffix
+}
+
+fn container_name(unit: &UnitFile) -> String {
+    match unit.lookup_nonempty("Container", "ContainerName") {
+        Some(n) => n,
+        None if unit.filename.contains('@') => "systemd-%p_%i".into(),
+        None => "systemd-%N".into(),
+    }
+}
+
+fn resource_name(unit: &UnitFile, group: &str, key: &str) -> String {
+    match unit.lookup_nonempty(group, key) {
+        Some(n) => n,
+        None => {
+            let mut r = remove_extension(&unit.filename, "systemd-");
+            if unit.filename.contains('@') {
+                r.pop();
+                r.push_str("-%i");
+            }
+            r
+        }
+    }
+}
+
+fn container_resource_name(unit: &UnitFile) -> String {
+    let name = container_name(unit).replace("%N", &service_name(unit, UnitKind::Container));
+    if name.contains('%') {
+        String::new()
+    } else {
+        name
+    }
+}
+
+fn pod_resource_name(unit: &UnitFile) -> String {
+    unit.lookup_nonempty("Pod", "PodName")
+        .unwrap_or_else(|| remove_extension(&unit.filename, "systemd-"))
+}
+
+/// The entry of the unit table before any conversion.
+pub fn initial_info(unit: &UnitFile, kind: UnitKind) -> UnitInfo {
+    let service_name = service_name(unit, kind);
+    let resource_name = match kind {
+        UnitKind::Container => container_resource_name(unit),
+        UnitKind::Build => unit
+            .lookup_all("Build", "ImageTag")
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+        UnitKind::Pod => pod_resource_name(unit),
+        _ => String::new(),
+    };
+    UnitInfo {
+        service_name,
+        resource_name,
+        containers_to_start: Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Command line
+
+struct Cmd {
+    args: Vec<String>,
+}
+
+impl Cmd {
+    fn add<S: Into<String>>(&mut self, s: S) {
+        self.args.push(s.into());
+    }
+    fn add2<A: Into<String>, B: Into<String>>(&mut self, a: A, b: B) {
+        self.args.push(a.into());
+        self.args.push(b.into());
+    }
+    fn add_bool(&mut self, flag: &str, v: bool) {
+        if v {
+            self.add(flag);
+        } else {
+            self.add(format!("{flag}=false"));
+        }
+    }
+}
+
+fn base_cmd(ctx: &Ctx, unit: &UnitFile, group: &str) -> Cmd {
+    let mut c = Cmd {
+        args: vec![ctx.podman.to_string()],
+    };
+    for m in unit.lookup_all(group, "ContainersConfModule") {
+        c.add(format!("--module={m}"));
+    }
+    c.args.extend(unit.lookup_all_args(group, "GlobalArgs"));
+    c
+}
+
+fn add_strings(unit: &UnitFile, group: &str, table: &[(&str, &str)], c: &mut Cmd) {
+    for (key, flag) in table {
+        if let Some(v) = unit.lookup_nonempty(group, key) {
+            c.add2(*flag, v);
+        }
+    }
+}
+
+fn add_all_strings(unit: &UnitFile, group: &str, table: &[(&str, &str)], c: &mut Cmd) {
+    for (key, flag) in table {
+        for v in unit.lookup_all(group, key) {
+            c.add2(*flag, v);
+        }
+    }
+}
+
+fn add_bools(unit: &UnitFile, group: &str, table: &[(&str, &str)], c: &mut Cmd) {
+    for (key, flag) in table {
+        if let Some(v) = unit.lookup_bool(group, key) {
+            c.add_bool(flag, v);
+        }
+    }
+}
+
+fn add_key_vals(
+    unit: &UnitFile,
+    group: &str,
+    table: &[(&str, &str)],
+    c: &mut Cmd,
+    warnings: &mut Vec<String>,
+) {
+    for (key, flag) in table {
+        let (map, errs) = unit.lookup_all_key_val(group, key);
+        warnings.extend(errs.iter().map(SplitError::to_string));
+        for (k, v) in map {
+            match v {
+                Some(v) => c.add2(*flag, format!("{k}={v}")),
+                None => c.add2(*flag, k),
+            }
+        }
+    }
+}
+
+fn add_podman_args(unit: &UnitFile, group: &str, c: &mut Cmd) {
+    c.args.extend(unit.lookup_all_args(group, "PodmanArgs"));
+}
+
+// ---------------------------------------------------------------------------
+// Shared handlers
+
+fn starts_with_specifier(p: &str) -> bool {
+    p.starts_with('%') && !p.starts_with("%%")
+}
+
+/// Go's `filepath.Clean`.
+pub fn clean_path(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if rooted {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
+}
+
+fn dir_of(p: &str) -> String {
+    match p.rfind('/') {
+        Some(i) => clean_path(&p[..=i]),
+        None => ".".into(),
+    }
+}
+
+fn absolute_path(unit: &UnitFile, p: &str) -> String {
+    if !starts_with_specifier(p) && !p.starts_with('/') {
+        let base = if unit.path.is_empty() {
+            "/".to_string()
+        } else {
+            dir_of(&unit.path)
+        };
+        return clean_path(&format!("{base}/{p}"));
+    }
+    p.to_string()
+}
+
+fn is_url(s: &str) -> bool {
+    // ^((https?)|(git)://)|(github\.com/).+$ — note the alternation: either
+    // the start matches `http`, `https` or `git://`, or `github.com/` plus
+    // at least one character appears anywhere before the end.
+    if s.starts_with("http") || s.starts_with("git://") {
+        return true;
+    }
+    if let Some(i) = s.find("github.com/") {
+        return s.len() > i + "github.com/".len();
+    }
+    false
+}
+
+fn is_port_range(p: &str) -> bool {
+    // \d+(-\d+)?(/udp|/tcp)?$ unanchored at the start: some suffix matches.
+    let b = p.as_bytes();
+    let mut end = b.len();
+    if p.ends_with("/udp") || p.ends_with("/tcp") {
+        end -= 4;
+    }
+    // Need digits (optionally digits '-' digits) ending at `end`.
+    let digits_before = |e: usize| -> usize {
+        let mut i = e;
+        while i > 0 && b[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        e - i
+    };
+    let n = digits_before(end);
+    if n > 0 {
+        return true;
+    }
+    // With the protocol suffix absent from the match, the digits may end
+    // right at the string end instead.
+    end != b.len() && digits_before(b.len()) > 0
+}
+
+fn handle_image_source(name: &str, service: &mut UnitFile, infos: &InfoMap) -> Res<String> {
+    let mut name = name.to_string();
+    for suffix in [".build", ".image"] {
+        if name.ends_with(suffix) {
+            let info = infos
+                .get(&name)
+                .ok_or_else(|| format!("requested Quadlet image {name} was not found"))?;
+            let svc = info.service_file();
+            service.add(UNIT, "Requires", &svc);
+            service.add(UNIT, "After", &svc);
+            name = info.resource_name.clone();
+        }
+    }
+    Ok(name)
+}
+
+fn handle_storage_source(
+    unit: &UnitFile,
+    service: &mut UnitFile,
+    source: &str,
+    infos: &InfoMap,
+    check_image: bool,
+) -> Res<String> {
+    if source.is_empty() {
+        return Err("source cannot be empty".into());
+    }
+    let mut source = source.to_string();
+    if source.starts_with('.') {
+        source = absolute_path(unit, &source);
+    }
+    if source.starts_with('/') {
+        service.add_escaped(UNIT, "RequiresMountsFor", &source);
+    } else if source.ends_with(".volume")
+        || (check_image && source.ends_with(".image"))
+        || source.ends_with(".artifact")
+    {
+        let info = infos
+            .get(&source)
+            .ok_or_else(|| format!("requested Quadlet source {source} was not found"))?;
+        let svc = info.service_file();
+        service.add(UNIT, "Requires", &svc);
+        service.add(UNIT, "After", &svc);
+        source = info.resource_name.clone();
+    }
+    Ok(source)
+}
+
+fn add_networks(
+    unit: &UnitFile,
+    group: &str,
+    service: &mut UnitFile,
+    infos: &InfoMap,
+    c: &mut Cmd,
+) -> Res<()> {
+    for network in unit.lookup_all(group, "Network") {
+        if network.is_empty() {
+            continue;
+        }
+        let (name, options) = match network.split_once(':') {
+            Some((a, b)) => (a, Some(b)),
+            None => (network.as_str(), None),
+        };
+        let is_net = name.ends_with(".network");
+        let is_ctr = name.ends_with(".container");
+        let mut value = network.clone();
+        if is_net || is_ctr {
+            let info = infos
+                .get(name)
+                .ok_or_else(|| format!("requested Quadlet unit {name} was not found"))?;
+            if info.resource_name.is_empty() {
+                return Err(format!("cannot get the resource name of {name}"));
+            }
+            let svc = info.service_file();
+            service.add(UNIT, "Requires", &svc);
+            service.add(UNIT, "After", &svc);
+            value =
+                match (options, is_ctr) {
+                    (Some(_), true) => return Err(
+                        "extra options are not supported when joining another container's network"
+                            .into(),
+                    ),
+                    (Some(o), false) => format!("{}:{o}", info.resource_name),
+                    (None, true) => format!("container:{}", info.resource_name),
+                    (None, false) => info.resource_name.clone(),
+                };
+        }
+        c.add2("--network", value);
+    }
+    Ok(())
+}
+
+fn add_volumes(
+    unit: &UnitFile,
+    service: &mut UnitFile,
+    group: &str,
+    infos: &InfoMap,
+    c: &mut Cmd,
+) -> Res<()> {
+    for volume in unit.lookup_all(group, "Volume") {
+        let parts: Vec<&str> = volume.splitn(3, ':').collect();
+        let (mut source, dest) = if parts.len() >= 2 {
+            (parts[0].to_string(), parts[1])
+        } else {
+            (String::new(), parts[0])
+        };
+        let options = if parts.len() >= 3 {
+            format!(":{}", parts[2])
+        } else {
+            String::new()
+        };
+        if !source.is_empty() {
+            source = handle_storage_source(unit, service, &source, infos, false)?;
+        }
+        c.add("-v");
+        if source.is_empty() {
+            c.add(dest);
+        } else {
+            c.add(format!("{source}:{dest}{options}"));
+        }
+    }
+    Ok(())
+}
+
+fn handle_user(unit: &UnitFile, group: &str, c: &mut Cmd) -> Res<()> {
+    let user = unit.lookup_nonempty(group, "User");
+    let grp = unit.lookup_nonempty(group, "Group");
+    match (user, grp) {
+        (None, Some(_)) => Err("invalid Group set without User".into()),
+        (None, None) => Ok(()),
+        (Some(u), None) => {
+            c.add2("--user", u);
+            Ok(())
+        }
+        (Some(u), Some(g)) => {
+            c.add2("--user", format!("{u}:{g}"));
+            Ok(())
+        }
+    }
+}
+
+fn userns_opts(kind: &str, opts: &[String]) -> String {
+    if opts.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}:{}", opts.join(","))
+    }
+}
+
+fn handle_user_mappings(unit: &UnitFile, group: &str, c: &mut Cmd, manual: bool) -> Res<()> {
+    let mut defined = false;
+    if let Some(u) = unit.lookup_nonempty(group, "UserNS") {
+        c.add2("--userns", u);
+        defined = true;
+    }
+    let uid_maps = unit.lookup_all_strv(group, "UIDMap");
+    defined |= !uid_maps.is_empty();
+    for m in uid_maps {
+        c.add2("--uidmap", m);
+    }
+    let gid_maps = unit.lookup_all_strv(group, "GIDMap");
+    defined |= !gid_maps.is_empty();
+    for m in gid_maps {
+        c.add2("--gidmap", m);
+    }
+    if let Some(v) = unit.lookup_nonempty(group, "SubUIDMap") {
+        c.add2("--subuidname", v);
+        defined = true;
+    }
+    if let Some(v) = unit.lookup_nonempty(group, "SubGIDMap") {
+        c.add2("--subgidname", v);
+        defined = true;
+    }
+    if defined {
+        if unit.has_key(group, "RemapUid")
+            || unit.has_key(group, "RemapGid")
+            || unit.has_key(group, "RemapUsers")
+        {
+            return Err("deprecated Remap keys are set along with explicit mapping keys".into());
+        }
+        return Ok(());
+    }
+    let uid_maps = unit.lookup_all_strv(group, "RemapUid");
+    let gid_maps = unit.lookup_all_strv(group, "RemapGid");
+    let remap = unit
+        .lookup_last(group, "RemapUsers")
+        .unwrap_or("")
+        .to_string();
+    match remap.as_str() {
+        "" => {
+            if !uid_maps.is_empty() {
+                return Err("UidMap set without RemapUsers".into());
+            }
+            if !gid_maps.is_empty() {
+                return Err("GidMap set without RemapUsers".into());
+            }
+        }
+        "manual" => {
+            if !manual {
+                return Err("RemapUsers=manual is not supported".into());
+            }
+            for m in uid_maps {
+                c.add2("--uidmap", m);
+            }
+            for m in gid_maps {
+                c.add2("--gidmap", m);
+            }
+        }
+        "auto" => {
+            let mut opts: Vec<String> = Vec::new();
+            opts.extend(uid_maps.iter().map(|m| format!("uidmapping={m}")));
+            opts.extend(gid_maps.iter().map(|m| format!("gidmapping={m}")));
+            let size = unit.lookup_u32(group, "RemapUidSize", 0);
+            if size > 0 {
+                opts.push(format!("size={size}"));
+            }
+            c.add2("--userns", userns_opts("auto", &opts));
+        }
+        "keep-id" => {
+            let mut opts: Vec<String> = Vec::new();
+            if !uid_maps.is_empty() {
+                if uid_maps.len() > 1 {
+                    return Err(
+                        "RemapUsers=keep-id supports only a single value for UID mapping".into(),
+                    );
+                }
+                opts.push(format!("uid={}", uid_maps[0]));
+            }
+            if !gid_maps.is_empty() {
+                if gid_maps.len() > 1 {
+                    return Err(
+                        "RemapUsers=keep-id supports only a single value for GID mapping".into(),
+                    );
+                }
+                opts.push(format!("gid={}", gid_maps[0]));
+            }
+            c.add2("--userns", userns_opts("keep-id", &opts));
+        }
+        other => return Err(format!("unsupported RemapUsers option '{other}'")),
+    }
+    Ok(())
+}
+
+fn handle_log(unit: &UnitFile, group: &str, c: &mut Cmd) {
+    if let Some(d) = unit.lookup(group, "LogDriver") {
+        c.add2("--log-driver", d);
+    }
+    for o in unit.lookup_all_strv(group, "LogOpt") {
+        c.add2("--log-opt", o);
+    }
+}
+
+fn handle_publish_ports(unit: &UnitFile, group: &str, c: &mut Cmd) {
+    for p in unit.lookup_all(group, "PublishPort") {
+        c.add2("--publish", p);
+    }
+}
+
+fn handle_health(unit: &UnitFile, group: &str, c: &mut Cmd) {
+    const TABLE: [(&str, &str); 14] = [
+        ("HealthCmd", "cmd"),
+        ("HealthInterval", "interval"),
+        ("HealthOnFailure", "on-failure"),
+        ("HealthLogDestination", "log-destination"),
+        ("HealthMaxLogCount", "max-log-count"),
+        ("HealthMaxLogSize", "max-log-size"),
+        ("HealthRetries", "retries"),
+        ("HealthStartPeriod", "start-period"),
+        ("HealthTimeout", "timeout"),
+        ("HealthStartupCmd", "startup-cmd"),
+        ("HealthStartupInterval", "startup-interval"),
+        ("HealthStartupRetries", "startup-retries"),
+        ("HealthStartupSuccess", "startup-success"),
+        ("HealthStartupTimeout", "startup-timeout"),
+    ];
+    for (key, flag) in TABLE {
+        if let Some(v) = unit.lookup_nonempty(group, key) {
+            c.add2(format!("--health-{flag}"), v);
+        }
+    }
+}
+
+fn handle_set_working_directory(
+    unit: &UnitFile,
+    service: &mut UnitFile,
+    group: &str,
+) -> Res<String> {
+    let Some(swd) = unit.lookup_nonempty(group, "SetWorkingDirectory") else {
+        return Ok(String::new());
+    };
+    let mut relative_to = String::new();
+    let mut context = String::new();
+    match swd.to_lowercase().as_str() {
+        "yaml" => {
+            if group != "Kube" {
+                return Err(format!(
+                    "SetWorkingDirectory={swd} is only supported in .kube files"
+                ));
+            }
+            let yamls = unit.lookup_all_strv("Kube", "Yaml");
+            if yamls.is_empty() {
+                return Err("no Yaml key specified".into());
+            } else if yamls.len() != 1 {
+                return Err(
+                    "SetWorkingDirectory=yaml is only supported when a single Yaml key is provided"
+                        .into(),
+                );
+            }
+            relative_to = yamls[0].clone();
+        }
+        "file" => {
+            if group != "Build" {
+                return Err(format!(
+                    "SetWorkingDirectory={swd} is only supported in .build files"
+                ));
+            }
+            relative_to = unit
+                .lookup(group, "File")
+                .ok_or_else(|| "no File key specified".to_string())?;
+        }
+        "unit" => relative_to = unit.path.clone(),
+        _ => {
+            if group != "Build" {
+                return Err(format!("unsupported value for WorkingDirectory: {swd} "));
+            }
+            context = swd.clone();
+            if !context.starts_with('/') {
+                relative_to = unit.path.clone();
+            }
+        }
+    }
+    if !relative_to.is_empty() && !is_url(&context) {
+        if unit.lookup_nonempty(SERVICE, "WorkingDirectory").is_some() {
+            return Ok(String::new());
+        }
+        let f = absolute_path(unit, &relative_to);
+        service.add(SERVICE, "WorkingDirectory", &dir_of(&f));
+    }
+    Ok(context)
+}
+
+fn default_oneshot(service: &mut UnitFile, remain: bool) {
+    if service.lookup(SERVICE, "SyslogIdentifier").is_none() {
+        service.set(SERVICE, "SyslogIdentifier", "%N");
+    }
+    if service.lookup(SERVICE, "Type").is_none() {
+        service.set(SERVICE, "Type", "oneshot");
+    }
+    if remain && service.lookup(SERVICE, "RemainAfterExit").is_none() {
+        service.set(SERVICE, "RemainAfterExit", "yes");
+    }
+}
+
+const DEPENDENCY_KEYS: [&str; 15] = [
+    "After",
+    "Before",
+    "BindsTo",
+    "Conflicts",
+    "OnFailure",
+    "OnSuccess",
+    "PartOf",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "Requisite",
+    "StopPropagatedFrom",
+    "Upholds",
+    "Wants",
+];
+
+fn translate_dependencies(service: &mut UnitFile, infos: &InfoMap) -> Res<()> {
+    for key in DEPENDENCY_KEYS {
+        let deps = service.lookup_all_strv(UNIT, key);
+        if deps.is_empty() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(deps.len());
+        let mut translated = false;
+        for dep in deps {
+            if is_supported_ext(ext_of(&dep)) {
+                let info = infos
+                    .get(&dep)
+                    .ok_or_else(|| format!("unable to translate dependency for {dep}"))?;
+                out.push(info.service_file());
+                translated = true;
+            } else {
+                out.push(dep);
+            }
+        }
+        if translated {
+            service.unset(UNIT, key);
+            service.add(UNIT, key, &out.join(" "));
+        }
+    }
+    Ok(())
+}
+
+fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> Res<UnitFile> {
+    let group = kind.section();
+    let info = infos.get(&unit.filename).ok_or_else(|| {
+        format!(
+            "internal error while processing container {}",
+            unit.filename
+        )
+    })?;
+    for g in [group, QUADLET] {
+        for key in unit.list_keys(g) {
+            if !(ctx.key_supported)(g, key) {
+                return Err(format!(
+                    "unsupported key '{key}' in group '{g}' in {}",
+                    unit.path
+                ));
+            }
+        }
+    }
+    let mut service = UnitFile {
+        groups: Vec::new(),
+        filename: info.service_file(),
+        path: String::new(),
+    };
+    service.merge(unit);
+    translate_dependencies(&mut service, infos)?;
+    if service.lookup_bool_or(QUADLET, "DefaultDependencies", true) {
+        let target = if ctx.user {
+            "podman-user-wait-network-online.service"
+        } else {
+            "network-online.target"
+        };
+        service.prepend_line(UNIT, "After", target);
+        service.prepend_line(UNIT, "Wants", target);
+    }
+    if !unit.path.is_empty() {
+        service.add(UNIT, "SourcePath", &unit.path);
+    }
+    service.add(UNIT, "RequiresMountsFor", "%t/containers");
+    service.rename_group(group, &format!("X-{group}"));
+    service.rename_group(QUADLET, "X-Quadlet");
+    Ok(service)
+}
+
+// ---------------------------------------------------------------------------
+// Converters
+
+pub fn convert(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    kind: UnitKind,
+    infos: &mut InfoMap,
+) -> Result<Converted, Failed> {
+    let mut warnings = Vec::new();
+    let r = match kind {
+        UnitKind::Container => convert_container(ctx, unit, infos, &mut warnings),
+        UnitKind::Volume => convert_volume(ctx, unit, infos, &mut warnings),
+        UnitKind::Network => convert_network(ctx, unit, infos, &mut warnings),
+        UnitKind::Kube => convert_kube(ctx, unit, infos),
+        UnitKind::Image => convert_image(ctx, unit, infos),
+        UnitKind::Build => convert_build(ctx, unit, infos, &mut warnings),
+        UnitKind::Artifact => convert_artifact(ctx, unit, infos),
+        UnitKind::Pod => convert_pod(ctx, unit, infos, &mut warnings),
+    };
+    match r {
+        Ok(service) => Ok(Converted { service, warnings }),
+        Err(error) => Err(Failed { error, warnings }),
+    }
+}
+
+fn set_resource(infos: &mut InfoMap, unit: &UnitFile, name: String) {
+    if let Some(i) = infos.get_mut(&unit.filename) {
+        i.resource_name = name;
+    }
+}
+
+fn check_kill_mode(service: &mut UnitFile) -> Res<()> {
+    match service.lookup(SERVICE, "KillMode") {
+        Some(m) if m == "mixed" || m == "control-group" => Ok(()),
+        Some(m) => Err(format!("invalid KillMode '{m}'")),
+        None => {
+            service.set(SERVICE, "KillMode", "mixed");
+            Ok(())
+        }
+    }
+}
+
+fn convert_container(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
+    const G: &str = "Container";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Container)?;
+    let mut image = unit.lookup(G, "Image").unwrap_or_default();
+    let rootfs = unit.lookup(G, "Rootfs").unwrap_or_default();
+    if image.is_empty() && rootfs.is_empty() {
+        return Err("no Image or Rootfs key specified".into());
+    }
+    if !image.is_empty() && !rootfs.is_empty() {
+        return Err("the Image And Rootfs keys conflict can not be specified together".into());
+    }
+    if !image.is_empty() {
+        image = handle_image_source(&image, &mut service, infos)?;
+    }
+    let name = container_name(unit);
+    service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
+    check_kill_mode(&mut service)?;
+
+    let mut stop = base_cmd(ctx, unit, G);
+    stop.args.extend(["rm", "-v", "-f", "-i"].map(String::from));
+    stop.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStop", &stop.args);
+    stop.args[0] = format!("-{}", stop.args[0]);
+    service.add_cmdline(SERVICE, "ExecStopPost", &stop.args);
+
+    // ExecReload
+    let signal = unit.lookup_nonempty(G, "ReloadSignal");
+    let reload = match unit.lookup_last_args(G, "ReloadCmd") {
+        Ok(v) => v.filter(|a| !a.is_empty()),
+        Err(e) => {
+            warnings.push(e.to_string());
+            None
+        }
+    };
+    match (reload, signal) {
+        (Some(_), Some(_)) => {
+            return Err("ReloadCmd and ReloadSignal are mutually exclusive but both are set".into())
+        }
+        (Some(cmd), None) => {
+            let mut r = base_cmd(ctx, unit, G);
+            r.add2("exec", name.clone());
+            r.args.extend(cmd);
+            service.add_cmdline(SERVICE, "ExecReload", &r.args);
+        }
+        (None, Some(sig)) => {
+            let mut r = base_cmd(ctx, unit, G);
+            r.add2("kill", "--signal");
+            r.add2(sig, name.clone());
+            service.add_cmdline(SERVICE, "ExecReload", &r.args);
+        }
+        (None, None) => {}
+    }
+
+    let mut c = base_cmd(ctx, unit, G);
+    c.add("run");
+    c.add2("--name", name.clone());
+    c.add2("--replace", "--rm");
+    handle_log(unit, G, &mut c);
+    service.add(SERVICE, "Delegate", "yes");
+    match unit.lookup_nonempty(G, "CgroupsMode") {
+        Some(m) => c.add2("--cgroups", m),
+        None => c.add("--cgroups=split"),
+    }
+    if let Some(e) = unit.lookup(G, "Entrypoint") {
+        c.add(format!("--entrypoint={e}"));
+    }
+    add_strings(
+        unit,
+        G,
+        &[
+            ("Timezone", "--tz"),
+            ("PidsLimit", "--pids-limit"),
+            ("ShmSize", "--shm-size"),
+            ("WorkingDir", "--workdir"),
+            ("IP", "--ip"),
+            ("IP6", "--ip6"),
+            ("HostName", "--hostname"),
+            ("StopSignal", "--stop-signal"),
+            ("StopTimeout", "--stop-timeout"),
+            ("Pull", "--pull"),
+            ("Memory", "--memory"),
+            ("Retry", "--retry"),
+            ("RetryDelay", "--retry-delay"),
+        ],
+        &mut c,
+    );
+    add_all_strings(
+        unit,
+        G,
+        &[
+            ("NetworkAlias", "--network-alias"),
+            ("Ulimit", "--ulimit"),
+            ("DNS", "--dns"),
+            ("DNSOption", "--dns-option"),
+            ("DNSSearch", "--dns-search"),
+            ("GroupAdd", "--group-add"),
+            ("AddHost", "--add-host"),
+            ("Tmpfs", "--tmpfs"),
+        ],
+        &mut c,
+    );
+    add_bools(
+        unit,
+        G,
+        &[
+            ("RunInit", "--init"),
+            ("EnvironmentHost", "--env-host"),
+            ("HttpProxy", "--http-proxy"),
+            ("ReadOnlyTmpfs", "--read-only-tmpfs"),
+        ],
+        &mut c,
+    );
+    add_networks(unit, G, &mut service, infos, &mut c)?;
+
+    let stype = service.lookup(SERVICE, "Type");
+    if let Some(t) = &stype {
+        if t != "notify" && t != "oneshot" {
+            return Err(format!("invalid service Type '{t}'"));
+        }
+    }
+    if stype.as_deref() != Some("oneshot") {
+        let notify = unit.lookup(G, "Notify");
+        if notify
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case("healthy"))
+        {
+            c.add("--sdnotify=healthy");
+        } else if unit.lookup_bool_or(G, "Notify", false) {
+            c.add("--sdnotify=container");
+        } else {
+            c.add("--sdnotify=conmon");
+        }
+        service.set(SERVICE, "Type", "notify");
+        service.set(SERVICE, "NotifyAccess", "all");
+        c.add("-d");
+    }
+    if !unit.has_key(SERVICE, "SyslogIdentifier") {
+        service.set(SERVICE, "SyslogIdentifier", "%N");
+    }
+    if unit.lookup_bool_or(G, "NoNewPrivileges", false) {
+        c.add("--security-opt=no-new-privileges");
+    }
+    if unit.lookup_bool_or(G, "SecurityLabelDisable", false) {
+        c.add2("--security-opt", "label=disable");
+    }
+    if unit.lookup_bool_or(G, "SecurityLabelNested", false) {
+        c.add2("--security-opt", "label=nested");
+    }
+    for (key, prefix) in [
+        ("SecurityLabelType", "label=type:"),
+        ("SecurityLabelFileType", "label=filetype:"),
+        ("SecurityLabelLevel", "label=level:"),
+        ("AppArmor", "apparmor="),
+    ] {
+        if let Some(v) = unit.lookup_nonempty(G, key) {
+            c.add2("--security-opt", format!("{prefix}{v}"));
+        }
+    }
+    for dev in unit.lookup_all_strv(G, "AddDevice") {
+        let dev = match dev.strip_prefix('-') {
+            Some(rest) => {
+                let host = rest.split(':').next().unwrap_or("");
+                if !(ctx.exists)(host) {
+                    continue;
+                }
+                rest.to_string()
+            }
+            None => dev,
+        };
+        c.add2("--device", dev);
+    }
+    if let Some(s) = unit.lookup(G, "SeccompProfile") {
+        c.add2("--security-opt", format!("seccomp={s}"));
+    }
+    for cap in unit.lookup_all_strv(G, "DropCapability") {
+        c.add2("--cap-drop", cap.to_lowercase());
+    }
+    for cap in unit.lookup_all_strv(G, "AddCapability") {
+        c.add2("--cap-add", cap.to_lowercase());
+    }
+    for s in unit.lookup_all_strv(G, "Sysctl") {
+        c.add2("--sysctl", s);
+    }
+    let read_only = unit.lookup_bool(G, "ReadOnly");
+    if let Some(ro) = read_only {
+        c.add_bool("--read-only", ro);
+    }
+    if unit.lookup_bool_or(G, "VolatileTmp", false) && read_only != Some(true) {
+        c.add2("--tmpfs", "/tmp:rw,size=512M,mode=1777");
+    }
+    handle_user(unit, G, &mut c)?;
+    handle_user_mappings(unit, G, &mut c, true)?;
+    add_volumes(unit, &mut service, G, infos, &mut c)?;
+    if let Some(u) = unit.lookup_nonempty(G, "AutoUpdate") {
+        c.add2("--label", format!("io.containers.autoupdate={u}"));
+    }
+    for p in unit.lookup_all(G, "ExposeHostPort") {
+        let p = p.trim();
+        if !is_port_range(p) {
+            return Err(format!("invalid port format '{p}'"));
+        }
+        c.add2("--expose", p);
+    }
+    handle_publish_ports(unit, G, &mut c);
+    add_key_vals(
+        unit,
+        G,
+        &[
+            ("Environment", "--env"),
+            ("Label", "--label"),
+            ("Annotation", "--annotation"),
+        ],
+        &mut c,
+        warnings,
+    );
+    for m in unit.lookup_all_args(G, "Mask") {
+        c.add2("--security-opt", format!("mask={m}"));
+    }
+    for m in unit.lookup_all_args(G, "Unmask") {
+        c.add2("--security-opt", format!("unmask={m}"));
+    }
+    for f in unit.lookup_all_args(G, "EnvironmentFile") {
+        c.add2("--env-file", absolute_path(unit, &f));
+    }
+    for s in unit.lookup_all_args(G, "Secret") {
+        c.add2("--secret", s);
+    }
+    for m in unit.lookup_all_args(G, "Mount") {
+        let m = resolve_mount(unit, &mut service, &m, infos)?;
+        c.add2("--mount", m);
+    }
+    handle_health(unit, G, &mut c);
+
+    // Pod
+    if let Some(pod) = unit.lookup_nonempty(G, "Pod") {
+        if !pod.ends_with(".pod") {
+            return Err(format!("pod {pod} is not Quadlet based"));
+        }
+        let Some(info) = infos.get_mut(&pod) else {
+            return Err(format!("quadlet pod unit {pod} does not exist"));
+        };
+        c.add2("--pod", info.resource_name.clone());
+        let svc = info.service_file();
+        if unit.lookup_bool_or(G, "StartWithPod", true) {
+            info.containers_to_start.push(service.filename.clone());
+        }
+        service.add(UNIT, "BindsTo", &svc);
+        service.add(UNIT, "After", &svc);
+    }
+    add_podman_args(unit, G, &mut c);
+    if !image.is_empty() {
+        c.add(image);
+    } else {
+        c.add2("--rootfs", rootfs);
+    }
+    match unit.lookup_last_args(G, "Exec") {
+        Ok(Some(a)) => c.args.extend(a),
+        Ok(None) => {}
+        Err(e) => warnings.push(e.to_string()),
+    }
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    Ok(service)
+}
+
+fn convert_network(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
+    const G: &str = "Network";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Network)?;
+    let name = resource_name(unit, G, "NetworkName");
+    if unit.lookup_bool_or(G, "NetworkDeleteOnStop", false) {
+        let mut s = base_cmd(ctx, unit, G);
+        s.add2("network", "rm");
+        s.add(name.clone());
+        service.add_cmdline(SERVICE, "ExecStopPost", &s.args);
+    }
+    let mut c = base_cmd(ctx, unit, G);
+    c.args
+        .extend(["network", "create", "--ignore"].map(String::from));
+    add_bools(
+        unit,
+        G,
+        &[
+            ("DisableDNS", "--disable-dns"),
+            ("Internal", "--internal"),
+            ("IPv6", "--ipv6"),
+        ],
+        &mut c,
+    );
+    add_strings(
+        unit,
+        G,
+        &[
+            ("Driver", "--driver"),
+            ("IPAMDriver", "--ipam-driver"),
+            ("InterfaceName", "--interface-name"),
+        ],
+        &mut c,
+    );
+    add_all_strings(unit, G, &[("DNS", "--dns")], &mut c);
+    let subnets = unit.lookup_all(G, "Subnet");
+    let gateways = unit.lookup_all(G, "Gateway");
+    let ranges = unit.lookup_all(G, "IPRange");
+    if !subnets.is_empty() {
+        if gateways.len() > subnets.len() {
+            return Err("cannot set more gateways than subnets".into());
+        }
+        if ranges.len() > subnets.len() {
+            return Err("cannot set more ranges than subnets".into());
+        }
+        for (i, s) in subnets.iter().enumerate() {
+            c.add2("--subnet", s.clone());
+            if let Some(g) = gateways.get(i) {
+                c.add2("--gateway", g.clone());
+            }
+            if let Some(r) = ranges.get(i) {
+                c.add2("--ip-range", r.clone());
+            }
+        }
+    } else if !ranges.is_empty() || !gateways.is_empty() {
+        return Err("cannot set gateway or range without subnet".into());
+    }
+    add_key_vals(
+        unit,
+        G,
+        &[("Options", "--opt"), ("Label", "--label")],
+        &mut c,
+        warnings,
+    );
+    add_podman_args(unit, G, &mut c);
+    c.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    default_oneshot(&mut service, true);
+    set_resource(infos, unit, name);
+    Ok(service)
+}
+
+fn convert_volume(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
+    const G: &str = "Volume";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Volume)?;
+    let name = resource_name(unit, G, "VolumeName");
+    let mut c = base_cmd(ctx, unit, G);
+    c.args
+        .extend(["volume", "create", "--ignore"].map(String::from));
+    let driver = unit.lookup(G, "Driver");
+    if let Some(d) = &driver {
+        c.add2("--driver", d.clone());
+    }
+    let mut opts = String::new();
+    if driver.as_deref() == Some("image") {
+        opts.push_str("image=");
+        let img = unit
+            .lookup(G, "Image")
+            .ok_or_else(|| "the key Image is mandatory when using the image driver".to_string())?;
+        let img = handle_image_source(&img, &mut service, infos)?;
+        opts.push_str(&img);
+    } else {
+        opts.push_str("o=");
+        if unit.has_key(G, "User") {
+            let uid = unit.lookup_u32(G, "User", 0);
+            if opts.len() > 2 {
+                opts.push(',');
+            }
+            opts.push_str(&format!("uid={uid}"));
+        }
+        if unit.has_key(G, "Group") {
+            let gid = unit.lookup_u32(G, "Group", 0);
+            if opts.len() > 2 {
+                opts.push(',');
+            }
+            opts.push_str(&format!("gid={gid}"));
+        }
+        if let Some(copy) = unit.lookup_bool(G, "Copy") {
+            c.add2("--opt", if copy { "copy" } else { "nocopy" });
+        }
+        let dev = unit.lookup_nonempty(G, "Device");
+        if let Some(d) = &dev {
+            c.add2("--opt", format!("device={d}"));
+        }
+        if let Some(t) = unit.lookup_nonempty(G, "Type") {
+            match &dev {
+                Some(d) => {
+                    c.add2("--opt", format!("type={t}"));
+                    if t == "bind" {
+                        service.add_escaped(UNIT, "RequiresMountsFor", d);
+                    }
+                }
+                None => return Err("key Type can't be used without Device".into()),
+            }
+        }
+        if let Some(o) = unit.lookup_nonempty(G, "Options") {
+            if dev.is_some() {
+                if opts.len() > 2 {
+                    opts.push(',');
+                }
+                opts.push_str(&o);
+            } else {
+                return Err("key Options can't be used without Device".into());
+            }
+        }
+    }
+    if opts.len() > 2 {
+        c.add2("--opt", opts);
+    }
+    add_key_vals(unit, G, &[("Label", "--label")], &mut c, warnings);
+    add_podman_args(unit, G, &mut c);
+    c.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    default_oneshot(&mut service, true);
+    set_resource(infos, unit, name);
+    Ok(service)
+}
+
+fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile> {
+    const G: &str = "Kube";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Kube)?;
+    let yamls = unit.lookup_all_strv(G, "Yaml");
+    if yamls.is_empty() {
+        return Err("no Yaml key specified".into());
+    }
+    let yamls: Vec<String> = yamls.iter().map(|y| absolute_path(unit, y)).collect();
+    check_kill_mode(&mut service)?;
+    service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
+    let stype = service.lookup(SERVICE, "Type");
+    if let Some(t) = &stype {
+        if t != "notify" && t != "oneshot" {
+            return Err(format!("invalid service Type '{t}'"));
+        }
+    }
+    if stype.as_deref() != Some("oneshot") {
+        service.set(SERVICE, "Type", "notify");
+        service.set(SERVICE, "NotifyAccess", "all");
+    }
+    if !unit.has_key(SERVICE, "SyslogIdentifier") {
+        service.set(SERVICE, "SyslogIdentifier", "%N");
+    }
+    let mut c = base_cmd(ctx, unit, G);
+    c.add2("kube", "play");
+    c.add2("--replace", "--service-container=true");
+    if let Some(e) = unit.lookup_nonempty(G, "ExitCodePropagation") {
+        c.add(format!("--service-exit-code-propagation={e}"));
+    }
+    handle_log(unit, G, &mut c);
+    handle_user_mappings(unit, G, &mut c, false)?;
+    add_networks(unit, G, &mut service, infos, &mut c)?;
+    for u in unit.lookup_all_strv(G, "AutoUpdate") {
+        let mut annotation = "--annotation=io.containers.autoupdate".to_string();
+        let mut typ = u.clone();
+        if let Some((ctr, t)) = u.split_once('/') {
+            annotation.push('/');
+            annotation.push_str(ctr);
+            typ = t.to_string();
+        }
+        c.add(format!("{annotation}={typ}"));
+    }
+    for cm in unit.lookup_all_strv(G, "ConfigMap") {
+        c.add2("--configmap", absolute_path(unit, &cm));
+    }
+    handle_publish_ports(unit, G, &mut c);
+    add_podman_args(unit, G, &mut c);
+    c.args.extend(yamls.iter().cloned());
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    let mut stop = base_cmd(ctx, unit, G);
+    stop.add2("kube", "down");
+    if let Some(f) = unit.lookup_bool(G, "KubeDownForce") {
+        stop.add_bool("--force", f);
+    }
+    stop.args.extend(yamls);
+    service.add_cmdline(SERVICE, "ExecStopPost", &stop.args);
+    handle_set_working_directory(unit, &mut service, G)?;
+    Ok(service)
+}
+
+fn convert_image(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile> {
+    const G: &str = "Image";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Image)?;
+    let Some(image) = unit.lookup_nonempty(G, "Image") else {
+        return Err("no Image key specified".into());
+    };
+    let mut c = base_cmd(ctx, unit, G);
+    c.add2("image", "pull");
+    add_strings(
+        unit,
+        G,
+        &[
+            ("Arch", "--arch"),
+            ("AuthFile", "--authfile"),
+            ("CertDir", "--cert-dir"),
+            ("Creds", "--creds"),
+            ("DecryptionKey", "--decryption-key"),
+            ("OS", "--os"),
+            ("Policy", "--policy"),
+            ("Variant", "--variant"),
+            ("Retry", "--retry"),
+            ("RetryDelay", "--retry-delay"),
+        ],
+        &mut c,
+    );
+    add_bools(
+        unit,
+        G,
+        &[("AllTags", "--all-tags"), ("TLSVerify", "--tls-verify")],
+        &mut c,
+    );
+    add_podman_args(unit, G, &mut c);
+    c.add(image.clone());
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    default_oneshot(&mut service, true);
+    let name = unit.lookup_nonempty(G, "ImageTag").unwrap_or(image);
+    set_resource(infos, unit, name);
+    Ok(service)
+}
+
+fn convert_build(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
+    const G: &str = "Build";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Build)?;
+    if infos
+        .get(&unit.filename)
+        .is_none_or(|i| i.resource_name.is_empty())
+    {
+        return Err("no ImageTag key specified".into());
+    }
+    let mut c = base_cmd(ctx, unit, G);
+    c.add("build");
+    if let Some(p) = unit.lookup_nonempty(G, "Pull") {
+        c.add(format!("--pull={p}"));
+    }
+    add_strings(
+        unit,
+        G,
+        &[
+            ("Arch", "--arch"),
+            ("AuthFile", "--authfile"),
+            ("IgnoreFile", "--ignorefile"),
+            ("Target", "--target"),
+            ("Variant", "--variant"),
+            ("Retry", "--retry"),
+            ("RetryDelay", "--retry-delay"),
+        ],
+        &mut c,
+    );
+    add_bools(
+        unit,
+        G,
+        &[("TLSVerify", "--tls-verify"), ("ForceRM", "--force-rm")],
+        &mut c,
+    );
+    add_all_strings(
+        unit,
+        G,
+        &[
+            ("DNS", "--dns"),
+            ("DNSOption", "--dns-option"),
+            ("DNSSearch", "--dns-search"),
+            ("GroupAdd", "--group-add"),
+            ("ImageTag", "--tag"),
+        ],
+        &mut c,
+    );
+    add_key_vals(
+        unit,
+        G,
+        &[
+            ("BuildArg", "--build-arg"),
+            ("Environment", "--env"),
+            ("Label", "--label"),
+            ("Annotation", "--annotation"),
+        ],
+        &mut c,
+        warnings,
+    );
+    add_networks(unit, G, &mut service, infos, &mut c)?;
+    for s in unit.lookup_all_args(G, "Secret") {
+        c.add2("--secret", s);
+    }
+    add_volumes(unit, &mut service, G, infos, &mut c)?;
+    let context = handle_set_working_directory(unit, &mut service, G)?;
+    let wd = service
+        .lookup(SERVICE, "WorkingDirectory")
+        .unwrap_or_default();
+    let file = unit.lookup(G, "File").unwrap_or_default();
+    if wd.is_empty() && file.is_empty() && context.is_empty() {
+        return Err("neither SetWorkingDirectory, nor File key specified".into());
+    }
+    if !file.is_empty() {
+        c.add2("--file", file.clone());
+    }
+    add_podman_args(unit, G, &mut c);
+    if !context.is_empty() {
+        c.add(context);
+    } else if !starts_with_specifier(&file) && !file.starts_with('/') && !is_url(&file) {
+        if wd.is_empty() {
+            return Err(
+                "relative path in File key requires SetWorkingDirectory key to be set".into(),
+            );
+        }
+        c.add(wd);
+    }
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    default_oneshot(&mut service, false);
+    Ok(service)
+}
+
+fn convert_artifact(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile> {
+    const G: &str = "Artifact";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Artifact)?;
+    let Some(name) = unit.lookup_nonempty(G, "Artifact") else {
+        return Err("no Artifact key specified".into());
+    };
+    let mut c = base_cmd(ctx, unit, G);
+    c.add2("artifact", "pull");
+    add_strings(
+        unit,
+        G,
+        &[
+            ("AuthFile", "--authfile"),
+            ("CertDir", "--cert-dir"),
+            ("Creds", "--creds"),
+            ("DecryptionKey", "--decryption-key"),
+            ("Retry", "--retry"),
+            ("RetryDelay", "--retry-delay"),
+        ],
+        &mut c,
+    );
+    add_bools(
+        unit,
+        G,
+        &[("Quiet", "--quiet"), ("TLSVerify", "--tls-verify")],
+        &mut c,
+    );
+    add_podman_args(unit, G, &mut c);
+    c.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStart", &c.args);
+    default_oneshot(&mut service, true);
+    set_resource(infos, unit, name);
+    Ok(service)
+}
+
+fn convert_pod(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
+    const G: &str = "Pod";
+    let mut service = init_service(ctx, unit, infos, UnitKind::Pod)?;
+    let name = pod_resource_name(unit);
+    let to_start = infos
+        .get(&unit.filename)
+        .map(|i| i.containers_to_start.clone())
+        .unwrap_or_default();
+    for s in &to_start {
+        service.add(UNIT, "Wants", s);
+        service.add(UNIT, "Before", s);
+    }
+    if !unit.has_key(SERVICE, "SyslogIdentifier") {
+        service.set(SERVICE, "SyslogIdentifier", "%N");
+    }
+    let mut start = base_cmd(ctx, unit, G);
+    start.add2("pod", "start");
+    start.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStart", &start.args);
+
+    let mut stop = base_cmd(ctx, unit, G);
+    stop.add2("pod", "stop");
+    let timeout = unit.lookup(G, "StopTimeout").unwrap_or_else(|| "10".into());
+    stop.add2("--ignore", format!("--time={timeout}"));
+    stop.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStop", &stop.args);
+
+    let mut post = base_cmd(ctx, unit, G);
+    post.add2("pod", "rm");
+    post.add2("--ignore", "--force");
+    post.add(name.clone());
+    service.add_cmdline(SERVICE, "ExecStopPost", &post.args);
+
+    let mut pre = base_cmd(ctx, unit, G);
+    pre.add2("pod", "create");
+    pre.add2("--infra-conmon-pidfile=%t/%N.pid", "--replace");
+    pre.add("--exit-policy");
+    pre.add(
+        unit.lookup(G, "ExitPolicy")
+            .unwrap_or_else(|| "stop".into()),
+    );
+    handle_user_mappings(unit, G, &mut pre, true)?;
+    handle_publish_ports(unit, G, &mut pre);
+    add_key_vals(unit, G, &[("Label", "--label")], &mut pre, warnings);
+    add_networks(unit, G, &mut service, infos, &mut pre)?;
+    add_strings(
+        unit,
+        G,
+        &[("IP", "--ip"), ("IP6", "--ip6"), ("ShmSize", "--shm-size")],
+        &mut pre,
+    );
+    add_all_strings(
+        unit,
+        G,
+        &[
+            ("NetworkAlias", "--network-alias"),
+            ("DNS", "--dns"),
+            ("DNSOption", "--dns-option"),
+            ("DNSSearch", "--dns-search"),
+            ("AddHost", "--add-host"),
+            ("HostName", "--hostname"),
+        ],
+        &mut pre,
+    );
+    add_volumes(unit, &mut service, G, infos, &mut pre)?;
+    pre.add2("--infra-name", format!("{name}-infra"));
+    pre.add2("--name", name);
+    add_podman_args(unit, G, &mut pre);
+    service.add_cmdline(SERVICE, "ExecStartPre", &pre.args);
+    service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
+    service.set(SERVICE, "Type", "forking");
+    service.set(SERVICE, "Restart", "on-failure");
+    service.set(SERVICE, "PIDFile", "%t/%N.pid");
+    Ok(service)
+}
+
+// ---------------------------------------------------------------------------
+// Mount= (CSV, as Go's encoding/csv reads and writes it)
+
+fn resolve_mount(
+    unit: &UnitFile,
+    service: &mut UnitFile,
+    mount: &str,
+    infos: &InfoMap,
+) -> Res<String> {
+    let records = csv_read(mount)?;
+    if records.len() != 1 {
+        return Err("incorrect mount format: should be --mount type=<bind|glob|tmpfs|volume>,[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]".into());
+    }
+    let mut tokens: Vec<String> = Vec::new();
+    let mut mount_type: Option<String> = None;
+    for s in &records[0] {
+        let kv: Vec<&str> = s.split('=').collect();
+        if mount_type.is_some() || kv.len() != 2 || kv[0] != "type" {
+            tokens.push(s.clone());
+            continue;
+        }
+        mount_type = Some(kv[1].to_string());
+    }
+    let mount_type = mount_type.unwrap_or_else(|| "volume".into());
+    if !matches!(
+        mount_type.as_str(),
+        "volume" | "bind" | "glob" | "image" | "artifact"
+    ) {
+        return Ok(mount.to_string());
+    }
+    let mut source_index: Option<usize> = None;
+    let mut original = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let (k, v) = match t.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (t.as_str(), None),
+        };
+        if k == "source" || k == "src" {
+            let Some(v) = v else {
+                return Err("source parameter does not include a value".into());
+            };
+            source_index = Some(i);
+            original = v.to_string();
+        }
+    }
+    let resolved = handle_storage_source(unit, service, &original, infos, true)?;
+    // With no source the empty source is refused above, so an index exists.
+    if let Some(i) = source_index {
+        tokens[i] = format!("source={resolved}");
+    }
+    tokens.insert(0, format!("type={mount_type}"));
+    Ok(csv_write(&tokens))
+}
+
+/// Go's `csv.Reader.ReadAll` with default settings.
+fn csv_read(input: &str) -> Res<Vec<Vec<String>>> {
+    let mut records = Vec::new();
+    let lines: Vec<&str> = input.split('\n').collect();
+    let mut li = 0usize;
+    while li < lines.len() {
+        let mut line = lines[li].trim_end_matches('\r').to_string();
+        li += 1;
+        if line.is_empty() {
+            continue;
+        }
+        let record_line = li;
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut chars: Vec<char> = line.chars().collect();
+        let mut i = 0usize;
+        loop {
+            if chars.get(i) == Some(&'"') {
+                // Quoted field.
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        Some('"') => {
+                            if chars.get(i + 1) == Some(&'"') {
+                                field.push('"');
+                                i += 2;
+                            } else {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        Some(&c) => {
+                            field.push(c);
+                            i += 1;
+                        }
+                        None => {
+                            if li < lines.len() {
+                                field.push('\n');
+                                line = lines[li].to_string();
+                                li += 1;
+                                chars = line.chars().collect();
+                                i = 0;
+                            } else {
+                                return Err(format!(
+                                    "record on line {record_line}; parse error on line {}, column {}: extraneous or missing \" in quoted-field",
+                                    li + 1,
+                                    0
+                                ));
+                            }
+                        }
+                    }
+                }
+                match chars.get(i) {
+                    None => {
+                        fields.push(std::mem::take(&mut field));
+                        break;
+                    }
+                    Some(',') => {
+                        fields.push(std::mem::take(&mut field));
+                        i += 1;
+                    }
+                    Some(_) => {
+                        return Err(format!(
+                            "parse error on line {li}, column {}: extraneous or missing \" in quoted-field",
+                            i + 1
+                        ));
+                    }
+                }
+            } else {
+                let rest: String = chars[i.min(chars.len())..].iter().collect();
+                let end = rest.find(',');
+                let f = match end {
+                    Some(e) => &rest[..e],
+                    None => rest.as_str(),
+                };
+                if let Some(q) = f.find('"') {
+                    return Err(format!(
+                        "parse error on line {li}, column {}: bare \" in non-quoted field",
+                        i + f[..q].chars().count() + 1
+                    ));
+                }
+                fields.push(f.to_string());
+                match end {
+                    Some(e) => i += rest[..e].chars().count() + 1,
+                    None => break,
+                }
+            }
+        }
+        records.push(fields);
+    }
+    Ok(records)
+}
+
+/// Go's `csv.Writer` for one record, without the final newline.
+fn csv_write(fields: &[String]) -> String {
+    let mut out = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let needs = !f.is_empty()
+            && (f == "\\."
+                || f.contains([',', '"', '\r', '\n'])
+                || f.chars().next().is_some_and(char::is_whitespace));
+        if needs {
+            out.push('"');
+            for c in f.chars() {
+                if c == '"' {
+                    out.push_str("\"\"");
+                } else {
+                    out.push(c);
+                }
+            }
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_path_clean() {
+        assert_eq!(clean_path("/a/./b/../c/"), "/a/c");
+        assert_eq!(clean_path("/../x"), "/x");
+        assert_eq!(dir_of("/a/b/c.yml"), "/a/b");
+    }
+
+    #[test]
+    fn csv_round_trip() {
+        let r = csv_read("type=bind,\"src=a,b\",dst=/x").unwrap();
+        assert_eq!(r, vec![vec!["type=bind", "src=a,b", "dst=/x"]]);
+        assert_eq!(csv_write(&r[0]), "type=bind,\"src=a,b\",dst=/x");
+        assert!(csv_read("a\"b").is_err());
+    }
+
+    #[test]
+    fn port_ranges() {
+        assert!(is_port_range("80"));
+        assert!(is_port_range("80-90/udp"));
+        assert!(is_port_range("x80"));
+        assert!(!is_port_range("abc"));
+    }
+}
