@@ -109,9 +109,11 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
 
 fn need(cx: &FileCtx, e: &Entry, name: &str, what: &str, out: &mut Vec<Diagnostic>) {
     if cx.ws.unit(name).is_some() {
+        // A template container's name keeps unresolved specifiers, so
+        // podman cannot join its network.
         let template = name
-            .rsplit_once('.')
-            .is_some_and(|(stem, _)| stem.ends_with('@'));
+            .strip_suffix(".container")
+            .is_some_and(|stem| stem.ends_with('@'));
         if template && what == "unit" {
             let span = e
                 .value
@@ -120,7 +122,7 @@ fn need(cx: &FileCtx, e: &Entry, name: &str, what: &str, out: &mut Vec<Diagnosti
             out.push(diag(
                 "invalid-value",
                 span,
-                format!("{name} is a template: podman cannot get the name of the resource it creates; name an instance or a plain unit"),
+                format!("{name} is a template: podman cannot get the name of its container; name an instance or a plain unit"),
             ));
         }
         return;
