@@ -307,7 +307,7 @@ pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<FileResult> {
             r
         })
         .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     out
 }
 

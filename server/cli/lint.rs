@@ -73,6 +73,10 @@ struct Config {
 
 const CONFIG_NAME: &str = "quadlet-ls.toml";
 
+/// Problems shown per file; the rest are counted (exit status, summary on
+/// stderr) but not printed.
+const MAX_SHOWN: usize = 1000;
+
 fn find_config(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     let mut dir = if start.is_dir() {
@@ -162,9 +166,21 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let (results, io_errors) = lint_paths(&paths, &opts);
+    let (mut results, io_errors) = lint_paths(&paths, &opts);
     for e in &io_errors {
         eprintln!("quadlet-ls lint: {e}");
+    }
+    // Count everything, but show at most MAX_SHOWN problems per file.
+    let (errors, warnings) = count(&results);
+    for r in &mut results {
+        if r.diagnostics.len() > MAX_SHOWN {
+            eprintln!(
+                "quadlet-ls lint: {}: {} more problems not shown (only the first {MAX_SHOWN} are)",
+                r.path.display(),
+                r.diagnostics.len() - MAX_SHOWN
+            );
+            r.diagnostics.truncate(MAX_SHOWN);
+        }
     }
 
     let cwd = std::env::current_dir()
@@ -180,8 +196,8 @@ pub fn run(args: LintArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.format {
-        Format::Human => write_human(&mut out, &shown),
-        Format::Json => write_json(&mut out, &shown),
+        Format::Human => write_human(&mut out, &shown, (errors, warnings)),
+        Format::Json => write_json(&mut out, &shown, (errors, warnings)),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
     };
@@ -192,7 +208,6 @@ pub fn run(args: LintArgs) -> ExitCode {
     if !io_errors.is_empty() {
         return ExitCode::from(2);
     }
-    let (errors, warnings) = count(&results);
     if errors > 0 || (deny_warnings && warnings > 0) {
         ExitCode::from(1)
     } else {
@@ -335,6 +350,9 @@ pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<St
                     continue;
                 }
                 let p = base.join(word);
+                if !p.is_file() {
+                    continue;
+                }
                 if let Ok(c) = std::fs::canonicalize(&p) {
                     yamls.insert(c, ());
                 }
@@ -359,7 +377,7 @@ pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<St
             Err(e) => results.push(check::unreadable(&y, &e)),
         }
     }
-    results.sort_by(|a, b| a.path.cmp(&b.path));
+    results.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     (results, io_errors)
 }
 
@@ -406,9 +424,12 @@ fn region(index: &LineIndex, text: &str, d: &Diagnostic) -> (u32, u32, u32, u32)
     (l1, c1, l2, c2)
 }
 
-fn write_human(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
-    let mut total_e = 0;
-    let mut total_w = 0;
+fn write_human(
+    out: &mut dyn Write,
+    files: &[Shown],
+    totals: (usize, usize),
+) -> std::io::Result<()> {
+    let (total_e, total_w) = totals;
     let mut with_problems = 0;
     for f in files {
         let text = &*f.result.text;
@@ -417,11 +438,6 @@ fn write_human(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
             with_problems += 1;
         }
         for d in &f.result.diagnostics {
-            match d.severity {
-                Severity::Error => total_e += 1,
-                Severity::Warning => total_w += 1,
-                _ => {}
-            }
             let (l1, c1, l2, c2) = region(&index, text, d);
             writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
             writeln!(out, "  --> {}:{}:{}", f.display, l1, c1)?;
@@ -497,18 +513,15 @@ fn json_diag(index: &LineIndex, text: &str, path: &str, d: &Diagnostic) -> Value
     })
 }
 
-fn write_json(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+fn write_json(out: &mut dyn Write, files: &[Shown], totals: (usize, usize)) -> std::io::Result<()> {
     let mut diags = Vec::new();
-    let mut e = 0;
-    let mut w = 0;
+    let (e, w) = totals;
     let mut other = 0;
     for f in files {
         let index = LineIndex::new(&f.result.text);
         for d in &f.result.diagnostics {
-            match d.severity {
-                Severity::Error => e += 1,
-                Severity::Warning => w += 1,
-                _ => other += 1,
+            if !matches!(d.severity, Severity::Error | Severity::Warning) {
+                other += 1;
             }
             diags.push(json_diag(&index, &f.result.text, &f.display, d));
         }
