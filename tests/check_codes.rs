@@ -176,3 +176,20 @@ fn valid_ports_and_specifiers_do_not_warn() {
 fn other_files_give_nothing() {
     assert!(one("/u/notes.txt", "whatever = [").is_empty());
 }
+
+#[test]
+fn every_code_is_documented() {
+    let docs =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md"))
+            .unwrap();
+    for (code, sev, _) in CODES {
+        assert!(
+            docs.contains(&format!("\n## {code}\n")),
+            "docs/checks.md has no section for {code}"
+        );
+        assert!(
+            docs.contains(&format!("| [`{code}`](#{code}) | {} |", sev.as_str())),
+            "docs/checks.md table row for {code} is missing or has the wrong severity"
+        );
+    }
+}
