@@ -109,10 +109,15 @@ impl UnitFile {
             let trimmed = text.get(line.trimmed.start..line.trimmed.end).unwrap_or("");
             match line.kind {
                 LineKind::Blank | LineKind::Comment(_) => {
-                    if !in_cont {
+                    // A lone `\` is an empty continuation piece: podman
+                    // forgets it, except on the last line where it becomes
+                    // an empty comment line.
+                    let lone = trimmed == "\\";
+                    let text_of = if lone { "" } else { trimmed };
+                    if !in_cont && (!lone || i + 1 == nlines) {
                         pending.get_or_insert_with(Vec::new).push(ULine {
                             key: String::new(),
-                            value: trimmed.to_string(),
+                            value: text_of.to_string(),
                             comment: true,
                         });
                     }
