@@ -41,6 +41,10 @@ VALUES = [
     '80-90/udp', 'http', 'image', 'bind', 'ext4', 'rw,noatime', 'NotAKey']
 
 
+JUNK = ['\\', '', '   ', '# c \\', '[Unit]', 'garbage line', '=novalue', ' Spaced Key = v ',
+        'Description=\u00a0nbsp', '\tIndented=1', '[Bad]Group]', 'X-Key=\\', '[Service]\r']
+
+
 def value(rng):
     v = rng.choice(VALUES)
     if rng.random() < 0.1:
@@ -71,6 +75,8 @@ def unit(rng, keys, sec):
                 lines.append('%s=%s' % (k, value(rng)))
             if rng.random() < 0.05:
                 lines.append('; semicolon comment')
+            if rng.random() < 0.03:
+                lines.append(rng.choice(JUNK))
     if sec == 'Container' and rng.random() < 0.8:
         lines.insert(lines.index('[Container]') + 1,
                      'Image=' + rng.choice(['quay.io/a/b', 'db.image', 'db.build', 'short']))
