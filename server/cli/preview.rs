@@ -102,7 +102,12 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
     // The unit's own directory plus the mode's search path, so that the
     // units it references and its drop-ins are found.
     let mut roots: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = path.parent() {
+    let dir = match workspace::classify(&path) {
+        // A drop-in: its units live beside the `*.d` directory.
+        workspace::FileRole::DropIn { .. } => path.parent().and_then(|p| p.parent()),
+        _ => path.parent(),
+    };
+    if let Some(dir) = dir {
         roots.push(dir.to_path_buf());
     }
     for r in workspace::standard_roots(args.user, &env) {
@@ -125,24 +130,10 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
             }
         }
         Format::Json => {
-            let mut exec = serde_json::Map::new();
-            for (k, argv) in &p.exec {
-                exec.insert(k.clone(), serde_json::json!(argv));
-            }
-            let mut diags = Vec::new();
-            for e in &p.errors {
-                diags.push(serde_json::json!({"severity": "error", "message": e}));
-            }
-            for w in &p.warnings {
-                diags.push(serde_json::json!({"severity": "warning", "message": w}));
-            }
-            let v = serde_json::json!({
-                "serviceName": p.service_name,
-                "service": p.service,
-                "exec": exec,
-                "diagnostics": diags,
-            });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&p.to_json()).unwrap_or_default()
+            );
         }
     }
     if args.format != Format::Json {

@@ -15,7 +15,7 @@ pub mod gosort;
 pub mod unitfile;
 
 use crate::model::split;
-use crate::workspace::{UnitKind, UnitName, Workspace};
+use crate::workspace::{classify, FileRole, UnitKind, UnitName, Workspace};
 use convert::{Ctx, InfoMap};
 use std::path::{Path, PathBuf};
 use unitfile::UnitFile;
@@ -44,6 +44,29 @@ pub struct Preview {
 }
 
 impl Preview {
+    /// The JSON shape shown to users (CLI `--format json`, the language
+    /// server): `{serviceName, service, command, exec, diagnostics}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut exec = serde_json::Map::new();
+        for (k, argv) in &self.exec {
+            exec.insert(k.clone(), serde_json::json!(argv));
+        }
+        let mut diagnostics = Vec::new();
+        for e in &self.errors {
+            diagnostics.push(serde_json::json!({"severity": "error", "message": e}));
+        }
+        for w in &self.warnings {
+            diagnostics.push(serde_json::json!({"severity": "warning", "message": w}));
+        }
+        serde_json::json!({
+            "serviceName": self.service_name,
+            "service": self.service,
+            "command": self.command_lines(),
+            "exec": exec,
+            "diagnostics": diagnostics,
+        })
+    }
+
     /// The podman command lines, shell-quoted, one per `Exec*` entry
     /// (`ExecStart: podman run …`).
     pub fn command_lines(&self) -> Vec<String> {
@@ -366,8 +389,21 @@ pub fn exec_lines(service: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// Generates the service for one unit.
+/// Generates the service for one unit. For a drop-in (`*.d/*.conf`), the
+/// first unit it applies to is generated (its name is in `service_name`).
 pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
+    if let FileRole::DropIn { dir_name, .. } = classify(path) {
+        let units = ws.units_for_dropin_dir(&dir_name);
+        return match units.first() {
+            Some(u) => preview(ws, &u.path.clone(), opts),
+            None => Preview {
+                errors: vec![format!(
+                    "no unit in the search path uses the drop-in directory {dir_name}"
+                )],
+                ..Preview::default()
+            },
+        };
+    }
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())
