@@ -79,9 +79,10 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     let dr = generate::dry_run(&ws, &options(args.user));
     let pid = std::process::id();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let _ = out.write_all(dr.stdout().as_bytes());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let _ = dr.write_stdout(&mut out);
     let _ = out.flush();
+    drop(out);
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for m in &dr.log {

@@ -106,17 +106,20 @@ pub struct DryRun {
 impl DryRun {
     /// The `---name.service---` blocks podman prints on stdout.
     pub fn stdout(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        let _ = self.write_stdout(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Writes the `---name.service---` blocks to a stream.
+    pub fn write_stdout(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         for u in &self.units {
             if let Ok(text) = &u.result {
-                out.push_str("---");
-                out.push_str(&convert::clean_path(&format!("{}.service", u.service_name)));
-                out.push_str("---\n");
-                out.push_str(text);
-                out.push('\n');
+                let name = convert::clean_path(&format!("{}.service", u.service_name));
+                write!(w, "---{name}---\n{text}\n")?;
             }
         }
-        out
+        Ok(())
     }
 }
 
@@ -134,6 +137,38 @@ fn parse_file(ws: &Workspace, path: &Path) -> Result<UnitFile, String> {
         .unwrap_or_default();
     let doc = crate::syntax::parse(&text);
     UnitFile::from_document(&text, &doc, name, &path.to_string_lossy()).map_err(|e| e.0)
+}
+
+/// Parses files, on several threads when there are many.
+fn parse_many(ws: &Workspace, paths: &[&Path]) -> Vec<Result<UnitFile, String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || paths.len() < 256 {
+        return paths.iter().map(|p| parse_file(ws, p)).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|c| {
+                (
+                    c,
+                    s.spawn(move || c.iter().map(|p| parse_file(ws, p)).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        let mut out = Vec::with_capacity(paths.len());
+        for (c, h) in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                // A worker that died: parse its share here instead.
+                Err(_) => out.extend(c.iter().map(|p| parse_file(ws, p))),
+            }
+        }
+        out
+    })
 }
 
 fn load_dropins(ws: &Workspace, unit: &mut UnitFile, log: &mut Vec<String>) -> bool {
@@ -188,6 +223,22 @@ fn load_all(
         }
     }
     let files = ws.all_unit_files();
+    // Parse every candidate up front (in parallel on big folders); the
+    // first-name-wins pass below then only looks results up.
+    let wanted: Vec<&Path> = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| Some(n) != target_name && UnitKind::from_file_name(n).is_some())
+        })
+        .map(PathBuf::as_path)
+        .collect();
+    let mut parsed: std::collections::HashMap<&Path, Result<UnitFile, String>> = wanted
+        .iter()
+        .copied()
+        .zip(parse_many(ws, &wanted))
+        .collect();
     let mut i = 0usize;
     while i < files.len() {
         let dir = files[i].parent().map(Path::to_path_buf);
@@ -205,7 +256,10 @@ fn load_all(
             let Some(kind) = UnitKind::from_file_name(name) else {
                 continue;
             };
-            match parse_file(ws, path) {
+            let result = parsed
+                .remove(path.as_path())
+                .unwrap_or_else(|| parse_file(ws, path));
+            match result {
                 Ok(u) => {
                     seen.insert(name.to_string());
                     dir_units.push(Loaded {
