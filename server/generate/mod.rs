@@ -12,6 +12,7 @@
 
 pub mod convert;
 pub mod gosort;
+pub mod unitdirs;
 pub mod unitfile;
 
 use crate::model::split;
