@@ -224,3 +224,40 @@ fn merge(a: &mut Value, b: Value) {
         (a, b) => *a = b,
     }
 }
+
+/// A memory file system the test can change while the server runs.
+#[derive(Clone, Default)]
+pub struct SharedFs(pub Arc<std::sync::Mutex<MemFs>>);
+
+impl SharedFs {
+    pub fn new(fs: MemFs) -> Self {
+        SharedFs(Arc::new(std::sync::Mutex::new(fs)))
+    }
+    pub fn insert(&self, path: &str, text: &str) {
+        self.0.lock().unwrap().insert(path, text);
+    }
+    pub fn remove(&self, path: &str) {
+        self.0.lock().unwrap().remove(std::path::Path::new(path));
+    }
+}
+
+impl Fs for SharedFs {
+    fn read(&self, path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+        self.0.lock().unwrap().read(path)
+    }
+    fn read_dir(&self, path: &std::path::Path) -> std::io::Result<Vec<String>> {
+        self.0.lock().unwrap().read_dir(path)
+    }
+    fn is_dir(&self, path: &std::path::Path) -> bool {
+        self.0.lock().unwrap().is_dir(path)
+    }
+    fn is_file(&self, path: &std::path::Path) -> bool {
+        self.0.lock().unwrap().is_file(path)
+    }
+    fn canonicalize(&self, path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+        self.0.lock().unwrap().canonicalize(path)
+    }
+    fn len(&self, path: &std::path::Path) -> std::io::Result<u64> {
+        self.0.lock().unwrap().len(path)
+    }
+}
