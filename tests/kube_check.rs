@@ -250,3 +250,33 @@ fn spans_are_byte_offsets_in_multibyte_text() {
     let u = expect(t, &d, "kube-unknown-field", "name: ç", "imäge");
     assert_eq!(u.span.slice(t), "imäge");
 }
+
+#[test]
+fn what_podman_needs_that_the_schema_does_not_require() {
+    // no name for the pod, a container without image, a mount of a volume
+    // the pod does not have
+    let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {a: b}\nspec:\n  containers:\n  - name: c\n    volumeMounts:\n    - name: dta\n      mountPath: /d\n  volumes:\n  - name: data\n    emptyDir: {}\n";
+    let d = check(t);
+    let n = expect(t, &d, "kube-podman-required", "", "metadata");
+    assert_eq!(n.message, "podman kube play needs metadata.name for a Pod");
+    assert_eq!(n.severity, Severity::Error);
+    let i = expect(t, &d, "kube-podman-required", "- ", "name");
+    assert_eq!(
+        i.message,
+        "podman kube play refuses a container without image"
+    );
+    let v = expect(t, &d, "kube-volume-mount", "- name: ", "dta");
+    assert_eq!(
+        v.message,
+        "volume mount \"dta\" has no matching entry in the pod's volumes; podman kube play refuses it"
+    );
+    assert_eq!(v.fixes[0].edits[0].new_text, "data");
+    // a deployment's pod template needs no name of its own
+    let t = fixture("valid-deployment.yaml").replace("  name: web\nspec:", "  labels: {}\nspec:");
+    let d = check(&t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        d[0].message,
+        "podman kube play needs metadata.name for a Deployment"
+    );
+}

@@ -119,3 +119,17 @@ fn hover_shows_type_description_and_podman_notes() {
     let (t, o) = at("apiVersion: v1\nkind: Pod\nspec:\n  restar|tPolice: Always\n");
     assert!(hover(&t, o, &Options::default()).is_none());
 }
+
+#[test]
+fn values_of_a_list_of_plain_values() {
+    let l = labels("apiVersion: v1\nkind: PersistentVolumeClaim\nspec:\n  accessModes:\n  - |\n");
+    assert_eq!(
+        l,
+        vec![
+            "ReadWriteOnce",
+            "ReadOnlyMany",
+            "ReadWriteMany",
+            "ReadWriteOncePod"
+        ]
+    );
+}

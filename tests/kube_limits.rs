@@ -105,3 +105,25 @@ fn odd_inputs_do_not_panic() {
         }
     }
 }
+
+#[test]
+fn every_prefix_and_offset_of_the_fixtures_is_safe() {
+    let dir = format!("{}/tests/fixtures/kube", env!("CARGO_MANIFEST_DIR"));
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("fixtures") {
+        let p = e.expect("entry").path();
+        let t = std::fs::read_to_string(&p).expect("read");
+        let mut cut = 0;
+        while cut <= t.len() {
+            if t.is_char_boundary(cut) {
+                let prefix = &t[..cut];
+                let _ = check_yaml(prefix, &Options::default());
+                let _ = completions(prefix, cut, &Options::default());
+                let _ = hover(&t, cut, &Options::default());
+                n += 1;
+            }
+            cut += 7;
+        }
+    }
+    assert!(n > 100);
+}

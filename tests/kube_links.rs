@@ -103,3 +103,43 @@ fn entries_in_drop_ins_report_on_the_drop_in() {
     assert_eq!((d[0].0, d[0].1.code), (1, "kube-port-mismatch"));
     assert_eq!(d[0].1.span.slice(dropin), "9999:9999");
 }
+
+const USES_MAPS: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    envFrom:\n    - configMapRef:\n        name: env\n    - configMapRef:\n        name: maybe\n        optional: true\n    env:\n    - name: A\n      valueFrom:\n        configMapKeyRef: {name: settings, key: a}\n    - name: B\n      valueFrom:\n        configMapKeyRef: {name: settings, key: nope}\n  volumes:\n  - name: conf\n    configMap:\n      name: files\n";
+
+fn run_maps(unit: &str, cm: &str) -> Vec<(usize, quadlet_ls::diag::Diagnostic)> {
+    let fs = MemFs::new()
+        .file("/u/web.kube", unit)
+        .file("/u/web.yaml", USES_MAPS)
+        .file("/u/cm.yaml", cm);
+    let ws = Workspace::load(Arc::new(fs), &[PathBuf::from("/u")]);
+    let (u, _) = Unit::load(&ws, Path::new("/u/web.kube"), None).unwrap();
+    check_unit_links(&ws, &u, &Options::default())
+}
+
+#[test]
+fn configmaps_the_pods_use_must_be_defined() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: '1'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: env}\n";
+    let unit = "[Kube]\nYaml=web.yaml\nConfigMap=cm.yaml\n";
+    let d = run_maps(unit, cm);
+    let msgs: Vec<&str> = d.iter().map(|(_, x)| x.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        vec![
+            "web.yaml reads key \"nope\" of ConfigMap \"settings\", which has no such key; podman kube play fails",
+            "web.yaml uses ConfigMap \"files\" (volume), which no YAML document and no ConfigMap= file defines; podman kube play fails",
+        ],
+        "{d:#?}"
+    );
+    assert!(d.iter().all(|(s, x)| *s == 0
+        && x.code == "kube-missing-configmap"
+        && x.span.slice(unit) == "web.yaml"));
+    // without the ConfigMap= file, "env" and "settings" are missing too
+    let d = run_maps("[Kube]\nYaml=web.yaml\n", cm);
+    assert_eq!(d.len(), 3, "{d:#?}");
+    // maps passed with PodmanArgs=--configmap are not visible: no report
+    let d = run_maps(
+        "[Kube]\nYaml=web.yaml\nPodmanArgs=--configmap=/x.yaml\n",
+        cm,
+    );
+    assert!(d.is_empty(), "{d:#?}");
+}

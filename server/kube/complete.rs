@@ -283,10 +283,7 @@ fn type_label(b: &Bundle, at: At<'_>) -> String {
 
 fn enum_values(b: &Bundle, parent: At<'_>, key: &str, at: At<'_>) -> Vec<String> {
     if let Some(def) = parent.def {
-        if let Some(v) = schema::rules()
-            .enums
-            .get(&(def.to_string(), key.to_string()))
-        {
+        if let Some(v) = schema::rules().enum_values(def, key) {
             return v.iter().filter(|s| !s.is_empty()).cloned().collect();
         }
     }
@@ -348,9 +345,7 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
         }
     }
     // Key position: the column is where the typed word starts.
-    let typed_start = before
-        .rfind(|c: char| c == ' ' || c == '-')
-        .map_or(0, |p| p + 1);
+    let typed_start = before.rfind([' ', '-']).map_or(0, |p| p + 1);
     let col = typed_start;
     let mut dashes = li.dashes.clone();
     dashes.retain(|&d| d < col);
@@ -364,6 +359,28 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
     let Some(at) = b.kind_root(index).and_then(|r| walk(b, r, &path)) else {
         return Vec::new();
     };
+    // An item of a list of plain values (`accessModes:` / `- |`): offer the
+    // values the list takes.
+    if let [.., PathSeg::Key(k), PathSeg::Item] = path.as_slice() {
+        if types_of(at.schema) != ["object"] {
+            let parent_path = &path[..path.len() - 2];
+            let Some(parent) = b.kind_root(index).and_then(|r| walk(b, r, parent_path)) else {
+                return Vec::new();
+            };
+            let Some(list) = b.property(parent, k) else {
+                return Vec::new();
+            };
+            return enum_values(b, parent, k, list)
+                .into_iter()
+                .map(|v| Completion {
+                    label: v,
+                    detail: Some(k.to_string()),
+                    documentation: None,
+                    insert_text: None,
+                })
+                .collect();
+        }
+    }
     let present = sibling_keys(text, start, col);
     let mut out = Vec::new();
     for name in b.property_names(at) {

@@ -131,7 +131,11 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
     let mut declared: Vec<(u16, String)> = Vec::new();
     let mut all_read = true;
     let mut any_yaml = false;
-    for r in unit_files(unit) {
+    let mut defined: Vec<(String, Vec<String>)> = Vec::new();
+    // (index into unit_files, reference)
+    let mut refs: Vec<(usize, validate::ConfigMapRef)> = Vec::new();
+    let files = unit_files(unit);
+    for (i, r) in files.iter().enumerate() {
         let Some(path) = &r.path else {
             all_read = false;
             continue;
@@ -148,16 +152,54 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
             ));
             continue;
         }
-        if r.key == "Yaml" {
-            match ws.read(path) {
-                Ok(text) => {
+        match ws.read(path) {
+            Ok(text) => {
+                let (defs, uses) = validate::configmaps(&text);
+                defined.extend(defs);
+                if r.key == "Yaml" {
                     any_yaml = true;
                     declared.extend(validate::container_ports(&text));
+                    refs.extend(uses.into_iter().map(|u| (i, u)));
                 }
-                Err(_) => all_read = false,
             }
+            Err(_) => all_read = false,
         }
     }
+    // `podman kube play --configmap` given through PodmanArgs= adds maps we
+    // cannot see.
+    let extra_maps = unit
+        .lookup_all("Kube", "PodmanArgs")
+        .iter()
+        .any(|a| a.contains("--configmap"));
+    if all_read && !extra_maps {
+        for (i, r) in &refs {
+            if r.optional {
+                continue;
+            }
+            let Some(f) = files.get(*i) else { continue };
+            let msg = match defined.iter().find(|(n, _)| *n == r.name) {
+                None => format!(
+                    "{} uses ConfigMap \"{}\" ({}), which no YAML document and no ConfigMap= file \
+                     defines; podman kube play fails",
+                    f.written, r.name, r.via
+                ),
+                Some((_, keys)) => match &r.key {
+                    Some(k) if !keys.contains(k) => format!(
+                        "{} reads key \"{k}\" of ConfigMap \"{}\", which has no such key; \
+                         podman kube play fails",
+                        f.written, r.name
+                    ),
+                    _ => continue,
+                },
+            };
+            out.push((
+                f.source,
+                Diagnostic::warning("kube-missing-configmap", f.span, msg),
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|(s, d)| seen.insert((*s, d.span, d.message.clone())));
     if !all_read || !any_yaml {
         return out;
     }

@@ -59,7 +59,7 @@ pub struct FieldRule {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct VolumeSources {
     pub definition: String,
     pub supported: Vec<String>,
@@ -67,18 +67,52 @@ pub struct VolumeSources {
     pub message: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NeedsName {
+    pub kinds: Vec<String>,
+    pub severity: String,
+    /// `{kind}` is replaced by the kind.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VolumeMounts {
+    pub severity: String,
+    /// `{name}` is replaced by the mount's name.
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct Podman {
     pub kinds: HashMap<String, KindSupport>,
     pub fields: Vec<FieldRule>,
     pub volume_sources: VolumeSources,
+    #[serde(default)]
+    pub needs_name: NeedsName,
+    #[serde(default)]
+    pub required_fields: Vec<FieldRule>,
+    #[serde(default)]
+    pub volume_mounts: VolumeMounts,
 }
 
 pub struct Rules {
-    /// (definition, field) -> allowed values
-    pub enums: HashMap<(String, String), Vec<String>>,
-    pub ports: HashMap<(String, String), ()>,
+    /// definition -> field -> allowed values
+    pub enums: HashMap<String, HashMap<String, Vec<String>>>,
+    /// definition -> port fields
+    pub ports: HashMap<String, Vec<String>>,
     pub podman: Podman,
+}
+
+impl Rules {
+    pub fn enum_values(&self, def: &str, field: &str) -> Option<&Vec<String>> {
+        self.enums.get(def)?.get(field)
+    }
+
+    pub fn is_port(&self, def: &str, field: &str) -> bool {
+        self.ports
+            .get(def)
+            .is_some_and(|f| f.iter().any(|x| x == field))
+    }
 }
 
 pub fn bundle() -> &'static Bundle {
@@ -114,28 +148,8 @@ pub fn rules() -> &'static Rules {
             enums: HashMap::new(),
             ports: HashMap::new(),
         });
-        let mut enums = HashMap::new();
-        for (d, fields) in raw.enums {
-            for (f, values) in fields {
-                enums.insert((d.clone(), f), values);
-            }
-        }
-        let mut ports = HashMap::new();
-        for (d, fields) in raw.ports {
-            for f in fields {
-                ports.insert((d.clone(), f), ());
-            }
-        }
-        let podman: Podman = serde_json::from_str(PODMAN).unwrap_or(Podman {
-            kinds: HashMap::new(),
-            fields: Vec::new(),
-            volume_sources: VolumeSources {
-                definition: String::new(),
-                supported: Vec::new(),
-                severity: String::new(),
-                message: String::new(),
-            },
-        });
+        let RawRules { enums, ports } = raw;
+        let podman: Podman = serde_json::from_str(PODMAN).unwrap_or_default();
         Rules {
             enums,
             ports,

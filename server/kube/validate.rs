@@ -154,6 +154,26 @@ fn check_document(y: &Yaml<'_>, root: NodeId, level: usize, out: &mut Vec<Diagno
         ));
         return;
     };
+    let nn = &rules.podman.needs_name;
+    if nn.kinds.iter().any(|k| k == kind_str) {
+        let meta = y.get(rid, "metadata");
+        let name = meta.and_then(|(_, m)| y.get(m, "name"));
+        let ok = name
+            .and_then(|(_, n)| y.scalar(n))
+            .is_some_and(|s| !s.is_empty());
+        if !ok {
+            let span = match (name, meta) {
+                (Some((k, _)), _) | (None, Some((k, _))) => y.span(k),
+                (None, None) => kind_span,
+            };
+            out.push(Diagnostic::new(
+                "kube-podman-required",
+                severity(&nn.severity),
+                span,
+                nn.message.replace("{kind}", kind_str),
+            ));
+        }
+    }
     let b = schema::bundle();
     if let Some(validator) = schema::validator(index) {
         let mut budget = 4 * yaml::ALIAS_BUDGET as usize + y.nodes.len();
@@ -545,6 +565,9 @@ pub struct Pair<'s> {
     pub value: NodeId,
     /// The mapping itself.
     pub map: NodeId,
+    /// Set once per mapping, before its entries (then `name` is empty and
+    /// `key`/`value` are the mapping).
+    pub enter: bool,
 }
 
 /// Walks a document alongside its schema, calling `f` on every entry of
@@ -565,6 +588,15 @@ pub fn visit<'y, 's>(
     let Some(n) = y.node(id) else { return };
     match &n.kind {
         NodeKind::Map(pairs) => {
+            f(&Pair {
+                def: at.def,
+                context,
+                name: "",
+                key: id,
+                value: id,
+                map: id,
+                enter: true,
+            });
             for &(k, v) in pairs {
                 let Some(name) = y.scalar(k) else { continue };
                 f(&Pair {
@@ -574,6 +606,7 @@ pub fn visit<'y, 's>(
                     key: k,
                     value: v,
                     map: id,
+                    enter: false,
                 });
                 if let Some(child) = b.property(at, name) {
                     visit(y, b, v, child, name, depth + 1, f);
@@ -594,9 +627,12 @@ pub fn visit<'y, 's>(
 fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
     let Some(def) = p.def else { return };
     let rules = schema::rules();
+    if p.enter {
+        mapping_checks(y, def, p, out);
+        return;
+    }
     let key_span = y.span(p.key);
-    let lookup = (def.to_string(), p.name.to_string());
-    if let Some(values) = rules.enums.get(&lookup) {
+    if let Some(values) = rules.enum_values(def, p.name) {
         let targets: Vec<NodeId> = if y.items(p.value).is_empty() {
             vec![p.value]
         } else {
@@ -640,7 +676,7 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    if rules.ports.contains_key(&lookup) {
+    if rules.is_port(def, p.name) {
         if let Some(Scalar::Int(n)) = scalar_value(y, p.value) {
             if !(1..=65535).contains(&n) {
                 out.push(Diagnostic::error(
@@ -687,6 +723,80 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
                 key_span,
                 format!("{} (not {})", vs.message, p.name),
             ));
+        }
+    }
+}
+
+/// Checks on a whole mapping: fields podman needs, and volume mounts that
+/// must name a volume of the pod.
+fn mapping_checks(y: &Yaml<'_>, def: &str, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
+    let podman = &schema::rules().podman;
+    for r in &podman.required_fields {
+        if r.definition != def {
+            continue;
+        }
+        let present = find_key(y, p.map, &r.field, 0)
+            .and_then(|(_, v)| y.scalar(v).map(|s| !s.is_empty()).or(Some(true)))
+            .unwrap_or(false);
+        if present {
+            continue;
+        }
+        // Report on the first key of the mapping (or the mapping itself).
+        let span = y
+            .pairs(p.map)
+            .first()
+            .map_or(y.span(p.map), |&(k, _)| y.span(k));
+        out.push(Diagnostic::new(
+            "kube-podman-required",
+            severity(&r.severity),
+            span,
+            r.message.clone(),
+        ));
+    }
+    if def == "io.k8s.api.core.v1.PodSpec" {
+        let mut volumes: Vec<&str> = Vec::new();
+        if let Some((_, vs)) = y.get(p.map, "volumes") {
+            for &v in y.items(vs) {
+                if let Some(n) = find_key(y, v, "name", 0).and_then(|(_, n)| y.scalar(n)) {
+                    volumes.push(n);
+                }
+            }
+        }
+        let vm = &podman.volume_mounts;
+        for list in ["containers", "initContainers"] {
+            let Some((_, cs)) = y.get(p.map, list) else {
+                continue;
+            };
+            for &c in y.items(cs) {
+                let Some((_, mounts)) = find_key(y, c, "volumeMounts", 0) else {
+                    continue;
+                };
+                for &m in y.items(mounts) {
+                    let Some((_, n)) = find_key(y, m, "name", 0) else {
+                        continue;
+                    };
+                    let Some(name) = y.scalar(n) else { continue };
+                    if volumes.contains(&name) {
+                        continue;
+                    }
+                    let mut d = Diagnostic::new(
+                        "kube-volume-mount",
+                        severity(&vm.severity),
+                        y.span(n),
+                        vm.message.replace("{name}", name),
+                    );
+                    if let Some(s) = did_you_mean(name, &volumes) {
+                        d = d.with_fix(
+                            format!("Change to \"{s}\""),
+                            vec![Edit {
+                                span: y.span(n),
+                                new_text: s.to_string(),
+                            }],
+                        );
+                    }
+                    out.push(d);
+                }
+            }
         }
     }
 }
@@ -761,4 +871,108 @@ fn collect_ports(
         }
     };
     visit(y, b, root, at, "", 0, &mut f);
+}
+
+/// A reference from a pod to a ConfigMap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigMapRef {
+    pub name: String,
+    /// For `configMapKeyRef`: the key read.
+    pub key: Option<String>,
+    pub optional: bool,
+    /// Where the reference sits: `envFrom`, `env` or `volume`.
+    pub via: &'static str,
+}
+
+/// The ConfigMaps a YAML file defines (name and data keys) and the ones its
+/// pods refer to.
+pub fn configmaps(text: &str) -> (Vec<(String, Vec<String>)>, Vec<ConfigMapRef>) {
+    let y = yaml::parse(text);
+    let b = schema::bundle();
+    let mut defined = Vec::new();
+    let mut refs = Vec::new();
+    let mut roots = Vec::new();
+    for doc in &y.docs {
+        if doc.alias_bomb {
+            continue;
+        }
+        let Some(root) = doc.root else { continue };
+        let kind = y.get(root, "kind").and_then(|(_, v)| y.scalar(v));
+        if kind == Some("List") {
+            if let Some((_, items)) = y.get(root, "items") {
+                roots.extend(y.items(items).iter().copied());
+            }
+        } else {
+            roots.push(root);
+        }
+    }
+    for root in roots {
+        let kind = y
+            .get(root, "kind")
+            .and_then(|(_, v)| y.scalar(v))
+            .unwrap_or("");
+        let api = y
+            .get(root, "apiVersion")
+            .and_then(|(_, v)| y.scalar(v))
+            .unwrap_or("");
+        if kind == "ConfigMap" {
+            let name = y
+                .get(root, "metadata")
+                .and_then(|(_, m)| y.get(m, "name"))
+                .and_then(|(_, n)| y.scalar(n));
+            if let Some(name) = name {
+                let mut keys = Vec::new();
+                for field in ["data", "binaryData"] {
+                    if let Some((_, d)) = y.get(root, field) {
+                        keys.extend(
+                            y.pairs(d)
+                                .iter()
+                                .filter_map(|&(k, _)| y.scalar(k))
+                                .map(String::from),
+                        );
+                    }
+                }
+                defined.push((name.to_string(), keys));
+            }
+            continue;
+        }
+        let index = schema::kind_index(api, kind)
+            .or_else(|| schema::KINDS.iter().position(|&(_, k)| k == kind));
+        let Some(at) = index.and_then(|i| b.kind_root(i)) else {
+            continue;
+        };
+        let mut f = |p: &Pair<'_>| {
+            if !p.enter {
+                return;
+            }
+            let via = match p.def {
+                Some("io.k8s.api.core.v1.ConfigMapEnvSource") => "envFrom",
+                Some("io.k8s.api.core.v1.ConfigMapKeySelector") => "env",
+                Some("io.k8s.api.core.v1.ConfigMapVolumeSource") => "volume",
+                _ => return,
+            };
+            let s = |k: &str| y.get(p.map, k).and_then(|(_, v)| y.scalar(v));
+            let Some(name) = s("name") else { return };
+            refs.push(ConfigMapRef {
+                name: name.to_string(),
+                key: if via == "env" {
+                    s("key").map(String::from)
+                } else {
+                    None
+                },
+                optional: matches!(
+                    scalar_value_of(&y, p.map, "optional"),
+                    Some(Scalar::Bool(true))
+                ),
+                via,
+            });
+        };
+        visit(&y, b, root, at, "", 0, &mut f);
+    }
+    (defined, refs)
+}
+
+fn scalar_value_of(y: &Yaml<'_>, map: NodeId, key: &str) -> Option<Scalar> {
+    let (_, v) = y.get(map, key)?;
+    scalar_value(y, v)
 }

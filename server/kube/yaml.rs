@@ -18,7 +18,7 @@ pub const MAX_DEPTH: usize = 128;
 pub const ALIAS_BUDGET: u64 = 100_000;
 /// Files larger than this are not parsed (Kubernetes objects are limited to
 /// about 1.5 MB by the API server's storage).
-pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_BYTES: usize = 1024 * 1024;
 /// Nodes one file may hold.
 pub const MAX_NODES: usize = 400_000;
 
@@ -156,10 +156,7 @@ pub fn parse(text: &str) -> Yaml<'_> {
     // anchor id -> node
     let mut anchors: Vec<(usize, NodeId)> = Vec::new();
     let mut alias_extra: u64 = 0;
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, sspan) = match next {
             Ok(e) => e,
             Err(e) => {
@@ -368,9 +365,7 @@ fn finish(y: &mut Yaml<'_>, id: NodeId, end: Span) {
         let mut e = n.span.end.max(last_end.unwrap_or(0));
         // Flow collections end with their closing bracket; block ones end
         // where their last child does (the end event sits on the next line).
-        if end.end > e && end.start == e {
-            e = end.end;
-        } else if end.start > e && !end.is_empty() {
+        if (end.end > e && end.start == e) || (end.start > e && !end.is_empty()) {
             e = end.end;
         }
         n.span = Span::new(n.span.start, e);

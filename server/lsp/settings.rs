@@ -64,6 +64,7 @@ impl Settings {
             podman_version: self.podman_version,
             user: self.user,
             disabled: self.disabled_rules.clone(),
+            kube: crate::kube::Options::default(),
         }
     }
 }
