@@ -39,7 +39,7 @@ fn apply(text: &str, edits: &[Value]) -> String {
             )
         })
         .collect();
-    spans.sort_by(|a, b| b.0.cmp(&a.0));
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut out = text.to_string();
     for (a, b, t) in spans {
         out.replace_range(a..b, &t);
@@ -68,7 +68,10 @@ fn fix(
     then: Option<(&str, &str)>,
 ) -> (Value, String, Vec<String>) {
     let d = c.open(path, text);
-    assert!(codes(&d).contains(&code.to_string()), "{code} not reported: {d}");
+    assert!(
+        codes(&d).contains(&code.to_string()),
+        "{code} not reported: {d}"
+    );
     let actions = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri(path)},
@@ -82,7 +85,10 @@ fn fix(
         .find(|a| a["diagnostics"][0]["code"] == code && a["isPreferred"] == true)
         .unwrap_or_else(|| panic!("no quick fix for {code}: {actions}"))
         .clone();
-    let edits = action["edit"]["changes"][uri(path)].as_array().unwrap().clone();
+    let edits = action["edit"]["changes"][uri(path)]
+        .as_array()
+        .unwrap()
+        .clone();
     let fixed = apply(text, &edits);
     let typed = match then {
         Some((a, b)) => {
@@ -97,7 +103,10 @@ fn fix(
                "contentChanges": [{"text": typed}]}),
     );
     let after = codes(&c.diagnostics(path));
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": uri(path)}}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri(path)}}),
+    );
     c.diagnostics(path);
     (action, fixed, after)
 }
@@ -106,17 +115,56 @@ fn fix(
 fn each_quick_fix_applies_and_rechecks_clean() {
     let mut c = Client::start(MemFs::new().dir("/ws"));
     let cases = [
-        ("typo", "/ws/a.container", "[Container]\nImage=quay.io/a/b\nPublishport=80\n", "unknown-key", None),
-        ("wrong_section", "/ws/a.container", "[Container]\nPull=never\n\n[Service]\nImage=quay.io/a/b\n", "wrong-section", None),
-        ("legacy", "/ws/a.container", "[Container]\nImage=quay.io/a/b\nKeepId=true\n", "legacy-key", None),
-        ("deprecated", "/ws/a.container", "[Container]\nImage=quay.io/a/b\nRemapUsers=auto\n", "deprecated-key", None),
-        ("missing_required", "/ws/a.image", "[Image]\nPolicy=always\n", "missing-required-key", Some(("Image=\n", "Image=quay.io/a/b\n"))),
-        ("duplicate", "/ws/a.container", "[Container]\nImage=quay.io/a/b\nPull=never\nPull=always\n", "duplicate-key", None),
+        (
+            "typo",
+            "/ws/a.container",
+            "[Container]\nImage=quay.io/a/b\nPublishport=80\n",
+            "unknown-key",
+            None,
+        ),
+        (
+            "wrong_section",
+            "/ws/a.container",
+            "[Container]\nPull=never\n\n[Service]\nImage=quay.io/a/b\n",
+            "wrong-section",
+            None,
+        ),
+        (
+            "legacy",
+            "/ws/a.container",
+            "[Container]\nImage=quay.io/a/b\nKeepId=true\n",
+            "legacy-key",
+            None,
+        ),
+        (
+            "deprecated",
+            "/ws/a.container",
+            "[Container]\nImage=quay.io/a/b\nRemapUsers=auto\n",
+            "deprecated-key",
+            None,
+        ),
+        (
+            "missing_required",
+            "/ws/a.image",
+            "[Image]\nPolicy=always\n",
+            "missing-required-key",
+            Some(("Image=\n", "Image=quay.io/a/b\n")),
+        ),
+        (
+            "duplicate",
+            "/ws/a.container",
+            "[Container]\nImage=quay.io/a/b\nPull=never\nPull=always\n",
+            "duplicate-key",
+            None,
+        ),
     ];
     let mut results = Vec::new();
     for (name, path, text, code, then) in cases {
         let (action, fixed, after) = fix(&mut c, path, text, code, then);
-        assert!(!after.contains(&code.to_string()), "{name}: {code} still reported after the fix: {fixed:?} {after:?}");
+        assert!(
+            !after.contains(&code.to_string()),
+            "{name}: {code} still reported after the fix: {fixed:?} {after:?}"
+        );
         results.push(json!({"case": name, "action": action, "fixed": fixed, "after": after}));
     }
     assert_json_snapshot!("quick_fixes", results);

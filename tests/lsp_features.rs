@@ -37,9 +37,15 @@ fn ws() -> MemFs {
         .file("/ws/base.image", "[Image]\nImage=quay.io/x\n")
         .file("/ws/tool.build", "[Build]\nImageTag=localhost/tool\n")
         .file("/ws/conf/web.env", "A=1\n")
-        .file("/ws/app.kube", "[Kube]\nYaml=k8s/app.yaml\nNetwork=db.network\n")
+        .file(
+            "/ws/app.kube",
+            "[Kube]\nYaml=k8s/app.yaml\nNetwork=db.network\n",
+        )
         .file("/ws/k8s/app.yaml", "apiVersion: v1\nkind: Pod\n")
-        .file("/ws/other.container", "[Container]\nImage=x\nNetwork=db.network:ip=10.0.0.5\n")
+        .file(
+            "/ws/other.container",
+            "[Container]\nImage=x\nNetwork=db.network:ip=10.0.0.5\n",
+        )
 }
 
 /// Opens web.container, replaces line `line` with `text`, and asks for
@@ -62,7 +68,11 @@ fn complete_on_line(c: &mut Client, line: u32, text: &str, character: u32) -> Va
 fn labels(r: &Value) -> Vec<String> {
     r["items"]
         .as_array()
-        .map(|a| a.iter().map(|i| i["label"].as_str().unwrap().to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|i| i["label"].as_str().unwrap().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -72,16 +82,37 @@ fn completion_in_each_context() {
     c.open("/ws/web.container", WEB);
 
     let r = complete_on_line(&mut c, 3, "[", 1);
-    assert_eq!(labels(&r), ["[Container]", "[Unit]", "[Service]", "[Install]", "[Quadlet]"]);
+    assert_eq!(
+        labels(&r),
+        [
+            "[Container]",
+            "[Unit]",
+            "[Service]",
+            "[Install]",
+            "[Quadlet]"
+        ]
+    );
     assert_json_snapshot!("complete_section", r);
 
     let r = complete_on_line(&mut c, 10, "Pub", 3);
     let l = labels(&r);
     assert!(l.contains(&"PublishPort".to_string()));
-    assert!(!l.contains(&"Image".to_string()), "Image is set already and not repeatable");
-    let item = r["items"].as_array().unwrap().iter().find(|i| i["label"] == "PublishPort").unwrap();
+    assert!(
+        !l.contains(&"Image".to_string()),
+        "Image is set already and not repeatable"
+    );
+    let item = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "PublishPort")
+        .unwrap();
     assert_json_snapshot!("complete_key_publishport", item);
-    let pull = r["items"].as_array().unwrap().iter().find(|i| i["label"] == "Pull");
+    let pull = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Pull");
     assert!(pull.is_none(), "Pull= is already set");
 
     let r = complete_on_line(&mut c, 10, "ReadOnly=", 9);
@@ -89,7 +120,10 @@ fn completion_in_each_context() {
     let r = complete_on_line(&mut c, 11, "Pull=", 5);
     assert_json_snapshot!("complete_value_enum", r);
     let r = complete_on_line(&mut c, 11, "UserNS=", 7);
-    assert_eq!(labels(&r), ["auto", "host", "keep-id", "nomap", "ns:", "private"]);
+    assert_eq!(
+        labels(&r),
+        ["auto", "host", "keep-id", "nomap", "ns:", "private"]
+    );
     let r = complete_on_line(&mut c, 6, "Network=", 8);
     assert_json_snapshot!("complete_value_network", r);
     let r = complete_on_line(&mut c, 7, "Volume=", 7);
@@ -103,11 +137,17 @@ fn completion_in_each_context() {
     let r = complete_on_line(&mut c, 12, "Environment=HOME=%", 18);
     let l = labels(&r);
     assert!(l.contains(&"%h".to_string()) && l.contains(&"%n".to_string()));
-    assert_eq!(r["items"][0]["textEdit"]["range"], json!({"start": {"line": 12, "character": 17}, "end": {"line": 12, "character": 18}}));
+    assert_eq!(
+        r["items"][0]["textEdit"]["range"],
+        json!({"start": {"line": 12, "character": 17}, "end": {"line": 12, "character": 18}})
+    );
     let r = complete_on_line(&mut c, 13, "# Pub", 5);
     assert_eq!(r, Value::Null, "no completion inside comments");
     let r = complete_on_line(&mut c, 1, "Desc", 4);
-    assert!(labels(&r).contains(&"Description".to_string()), "systemd directives in [Unit]");
+    assert!(
+        labels(&r).contains(&"Description".to_string()),
+        "systemd directives in [Unit]"
+    );
     c.finish();
 }
 
@@ -119,8 +159,16 @@ fn key_completion_without_snippets_inserts_plain_text() {
         None,
     );
     c.open("/ws/n.container", "[Container]\nRead\n");
-    let r = c.request("textDocument/completion", Client::at("/ws/n.container", 1, 4));
-    let item = r["items"].as_array().unwrap().iter().find(|i| i["label"] == "ReadOnly").unwrap();
+    let r = c.request(
+        "textDocument/completion",
+        Client::at("/ws/n.container", 1, 4),
+    );
+    let item = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "ReadOnly")
+        .unwrap();
     assert_eq!(item["textEdit"]["newText"], "ReadOnly=");
     assert_eq!(item["insertTextFormat"], 1);
     c.finish();
@@ -140,7 +188,10 @@ fn hover_on_keys_values_specifiers_and_headers() {
     let header = c.request("textDocument/hover", Client::at(p, 4, 3));
     assert_json_snapshot!("hover_header", header);
     let systemd = c.request("textDocument/hover", Client::at(p, 1, 3));
-    assert!(systemd["contents"]["value"].as_str().unwrap().contains("Description="));
+    assert!(systemd["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("Description="));
     let comment = c.request("textDocument/hover", Client::at(p, 13, 3));
     assert_eq!(comment, Value::Null);
     c.finish();
@@ -177,7 +228,10 @@ fn references_list_users_and_follow_edits() {
     let r = refs(&mut c);
     assert_json_snapshot!("references_network", r);
     // Editing a user updates the reverse index without saving.
-    c.open("/ws/other.container", "[Container]\nImage=x\nNetwork=db.network:ip=10.0.0.5\n");
+    c.open(
+        "/ws/other.container",
+        "[Container]\nImage=x\nNetwork=db.network:ip=10.0.0.5\n",
+    );
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri("/ws/other.container"), "version": 2},
@@ -194,9 +248,18 @@ fn symbols_folding_tokens_and_inlay_hints() {
     let mut c = Client::start(ws());
     c.open("/ws/web.container", WEB);
     let doc = json!({"textDocument": {"uri": uri("/ws/web.container")}});
-    assert_json_snapshot!("symbols", c.request("textDocument/documentSymbol", doc.clone()));
-    assert_json_snapshot!("folding", c.request("textDocument/foldingRange", doc.clone()));
-    assert_json_snapshot!("semantic_tokens", c.request("textDocument/semanticTokens/full", doc.clone()));
+    assert_json_snapshot!(
+        "symbols",
+        c.request("textDocument/documentSymbol", doc.clone())
+    );
+    assert_json_snapshot!(
+        "folding",
+        c.request("textDocument/foldingRange", doc.clone())
+    );
+    assert_json_snapshot!(
+        "semantic_tokens",
+        c.request("textDocument/semanticTokens/full", doc.clone())
+    );
     let mut p = doc.clone();
     p["range"] = json!({"start": {"line": 0, "character": 0}, "end": {"line": 30, "character": 0}});
     assert_json_snapshot!("inlay_hints", c.request("textDocument/inlayHint", p));
@@ -217,7 +280,10 @@ fn preview_request_command_and_code_lens() {
         json!({"command": "quadlet-ls.preview", "arguments": [uri("/ws/base.image")]}),
     );
     assert_eq!(cmd, r);
-    let bad = c.request_raw("workspace/executeCommand", json!({"command": "nope", "arguments": []}));
+    let bad = c.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "nope", "arguments": []}),
+    );
     assert_eq!(bad["error"]["code"], -32602);
     c.finish();
 }

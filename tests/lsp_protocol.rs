@@ -11,7 +11,10 @@ use std::sync::Arc;
 
 fn ws() -> MemFs {
     MemFs::new()
-        .file("/ws/web.container", "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n")
+        .file(
+            "/ws/web.container",
+            "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n",
+        )
         .file("/ws/db.network", "[Network]\n")
 }
 
@@ -74,7 +77,10 @@ fn diagnostics_on_open_change_and_close() {
     // comment token on line 2 with length 11 UTF-16 units ("# 😀 fixed!")
     let data = syms["data"].as_array().unwrap();
     let n = data.len();
-    assert_eq!(&data[n - 5..], &[json!(1), json!(0), json!(11), json!(3), json!(0)]);
+    assert_eq!(
+        &data[n - 5..],
+        &[json!(1), json!(0), json!(11), json!(3), json!(0)]
+    );
     c.notify(
         "textDocument/didClose",
         json!({"textDocument": {"uri": uri(path)}}),
@@ -108,7 +114,10 @@ fn burst_of_changes_is_checked_once_for_the_last_version() {
         .filter(|d| d["code"] == "syntax")
         .collect();
     assert_eq!(syntax.len(), 1, "{last}");
-    assert_eq!(syntax[0]["range"]["end"], json!({"line": 2, "character": 39}));
+    assert_eq!(
+        syntax[0]["range"]["end"],
+        json!({"line": 2, "character": 39})
+    );
     c.finish();
 }
 
@@ -132,7 +141,10 @@ fn cancel_of_a_queued_request_answers_request_cancelled() {
     // queued when the server reads the cancel (or already answered).
     let mut ids = Vec::new();
     for _ in 0..200 {
-        ids.push(c.send_request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri("/ws/web.container")}})));
+        ids.push(c.send_request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri("/ws/web.container")}}),
+        ));
     }
     let last = ids.last().unwrap().clone();
     let id_num: i32 = last.to_string().parse().unwrap();
@@ -161,7 +173,12 @@ fn robustness_out_of_range_unopened_and_huge() {
     // Positions far out of range.
     c.open("/ws/o.container", "[Container]\nImage=x\n");
     for (l, ch) in [(0, 999), (999, 0), (u32::MAX, u32::MAX)] {
-        for m in ["textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/references"] {
+        for m in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+            "textDocument/references",
+        ] {
             let mut p = Client::at("/ws/o.container", l, ch);
             if m.ends_with("references") {
                 p["context"] = json!({"includeDeclaration": true});
@@ -203,14 +220,24 @@ fn requests_after_shutdown_are_refused_and_exit_without_shutdown_is_unclean() {
     let t = std::thread::spawn(move || quadlet_ls::lsp::run_server(server_conn, Arc::new(ws())));
     use lsp_server::{Message, Notification, Request};
     conn.sender
-        .send(Message::Request(Request::new(1.into(), "initialize".into(), json!({"capabilities": {}}))))
+        .send(Message::Request(Request::new(
+            1.into(),
+            "initialize".into(),
+            json!({"capabilities": {}}),
+        )))
         .unwrap();
     let _ = conn.receiver.recv().unwrap();
     conn.sender
-        .send(Message::Notification(Notification::new("initialized".into(), json!({}))))
+        .send(Message::Notification(Notification::new(
+            "initialized".into(),
+            json!({}),
+        )))
         .unwrap();
     conn.sender
-        .send(Message::Notification(Notification::new("exit".into(), Value::Null)))
+        .send(Message::Notification(Notification::new(
+            "exit".into(),
+            Value::Null,
+        )))
         .unwrap();
     let outcome = t.join().unwrap().unwrap();
     assert_eq!(outcome, quadlet_ls::lsp::Outcome::NoShutdown);

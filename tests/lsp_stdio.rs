@@ -2,7 +2,7 @@
 //! diagnostics, shut down, exit code 0.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 fn send(w: &mut impl Write, v: &Value) {
@@ -48,21 +48,39 @@ fn serve_over_stdio() {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
 
-    send(&mut stdin, &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-        "params": {"processId": null, "rootUri": root_uri, "capabilities": {}}}));
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": null, "rootUri": root_uri, "capabilities": {}}}),
+    );
     let init = recv(&mut stdout);
     assert_eq!(init["id"], 1);
-    assert_eq!(init["result"]["capabilities"]["textDocumentSync"]["change"], 2);
-    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+    assert_eq!(
+        init["result"]["capabilities"]["textDocumentSync"]["change"],
+        2
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
         "params": {"textDocument": {"uri": file_uri, "languageId": "ini", "version": 1,
-                   "text": "[Container]\nImage=x\nbroken line\n"}}}));
+                   "text": "[Container]\nImage=x\nbroken line\n"}}}),
+    );
     let diag = recv(&mut stdout);
     assert_eq!(diag["method"], "textDocument/publishDiagnostics");
     assert_eq!(diag["params"]["uri"], file_uri);
     let list = diag["params"]["diagnostics"].as_array().unwrap();
-    assert!(list.iter().any(|d| d["range"]["start"]["line"] == 2), "{diag}");
-    send(&mut stdin, &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}));
+    assert!(
+        list.iter().any(|d| d["range"]["start"]["line"] == 2),
+        "{diag}"
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
     let r = recv(&mut stdout);
     assert_eq!(r["id"], 2);
     assert_eq!(r["result"], Value::Null);

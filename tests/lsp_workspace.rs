@@ -17,11 +17,10 @@ fn refs_of(c: &mut Client, path: &str) -> Value {
 
 #[test]
 fn watched_files_registration_and_incremental_reference_index() {
-    let fs = SharedFs::new(
-        MemFs::new()
-            .file("/ws/db.network", "[Network]\n")
-            .file("/ws/a.container", "[Container]\nImage=x\nNetwork=db.network\n"),
-    );
+    let fs = SharedFs::new(MemFs::new().file("/ws/db.network", "[Network]\n").file(
+        "/ws/a.container",
+        "[Container]\nImage=x\nNetwork=db.network\n",
+    ));
     let mut c = Client::start_with(
         Arc::new(fs.clone()),
         json!({"capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
@@ -29,11 +28,17 @@ fn watched_files_registration_and_incremental_reference_index() {
     );
     let reg = c.expect_server_request("client/registerCapability");
     assert_json_snapshot!("register_watchers", reg);
-    assert_eq!(refs_of(&mut c, "/ws/db.network").as_array().unwrap().len(), 1);
+    assert_eq!(
+        refs_of(&mut c, "/ws/db.network").as_array().unwrap().len(),
+        1
+    );
     c.open("/ws/db.network", "[Network]\n");
 
     // A new user appears on disk.
-    fs.insert("/ws/b.container", "[Container]\nImage=x\nNetwork=db.network\n");
+    fs.insert(
+        "/ws/b.container",
+        "[Container]\nImage=x\nNetwork=db.network\n",
+    );
     c.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": uri("/ws/b.container"), "type": 1}]}),
@@ -54,7 +59,10 @@ fn watched_files_registration_and_incremental_reference_index() {
     assert_eq!(r.as_array().unwrap().len(), 1);
     // The network unit now resolves as a definition target from a new user.
     c.open("/ws/c.container", "[Container]\nNetwork=db.network\n");
-    let d = c.request("textDocument/definition", Client::at("/ws/c.container", 1, 9));
+    let d = c.request(
+        "textDocument/definition",
+        Client::at("/ws/c.container", 1, 9),
+    );
     assert_eq!(d["uri"], uri("/ws/db.network"));
     c.finish();
 }
@@ -73,7 +81,10 @@ fn settings_from_initialization_options_configuration_and_toml() {
     let fs = MemFs::new().file("/ws/quadlet-ls.toml", "disable = [\"syntax\"]\n");
     // The toml file disables `syntax`.
     let mut c = Client::start(fs.clone());
-    let d = c.open("/ws/a.container", "[Container]\nImage=docker.io/library/x\nbroken\n");
+    let d = c.open(
+        "/ws/a.container",
+        "[Container]\nImage=docker.io/library/x\nbroken\n",
+    );
     assert_eq!(d["diagnostics"], json!([]));
     // Client settings take precedence (wrapped form).
     c.notify(
@@ -97,10 +108,21 @@ fn settings_from_initialization_options_configuration_and_toml() {
         json!({"initializationOptions": {"quadlet-ls": {"podmanVersion": "4.4", "disabledRules": []}}}),
         None,
     );
-    let d = c.open("/ws/a.container", "[Container]\nImage=docker.io/library/x\nbroken\nPu\n");
+    let d = c.open(
+        "/ws/a.container",
+        "[Container]\nImage=docker.io/library/x\nbroken\nPu\n",
+    );
     assert_eq!(syntax_count(&d), 2, "{d}");
-    let r = c.request("textDocument/completion", Client::at("/ws/a.container", 3, 2));
-    let labels: Vec<&str> = r["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let r = c.request(
+        "textDocument/completion",
+        Client::at("/ws/a.container", 3, 2),
+    );
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert!(labels.contains(&"PublishPort"));
     assert!(!labels.contains(&"Pull"), "Pull= came in podman 4.6");
     c.finish();
@@ -129,7 +151,10 @@ fn kube_yaml_is_served_only_when_referenced_or_globbed() {
     );
     // Not referenced, no glob: nothing.
     c.open("/ws/k8s/other.yml", text);
-    let r = c.request("textDocument/completion", Client::at("/ws/k8s/other.yml", 4, 4));
+    let r = c.request(
+        "textDocument/completion",
+        Client::at("/ws/k8s/other.yml", 4, 4),
+    );
     assert_eq!(r, Value::Null);
     c.finish();
 
@@ -139,7 +164,34 @@ fn kube_yaml_is_served_only_when_referenced_or_globbed() {
         None,
     );
     c.open("/ws/k8s/other.yml", text);
-    let r = c.request("textDocument/completion", Client::at("/ws/k8s/other.yml", 4, 4));
+    let r = c.request(
+        "textDocument/completion",
+        Client::at("/ws/k8s/other.yml", 4, 4),
+    );
     assert!(r.is_object(), "globbed YAML is served: {r}");
+    c.finish();
+}
+
+#[test]
+fn cross_file_diagnostics_follow_created_and_deleted_units() {
+    let fs = SharedFs::new(MemFs::new().dir("/ws"));
+    let mut c = Client::start_with(Arc::new(fs.clone()), json!({}), None);
+    let path = "/ws/web.container";
+    let d = c.open(path, "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n");
+    assert_json_snapshot!("missing_unit", d);
+    fs.insert("/ws/db.network", "[Network]\n");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri("/ws/db.network"), "type": 1}]}),
+    );
+    let d = c.diagnostics(path);
+    assert_eq!(d["diagnostics"], json!([]), "{d}");
+    fs.remove("/ws/db.network");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri("/ws/db.network"), "type": 3}]}),
+    );
+    let d = c.diagnostics(path);
+    assert_eq!(d["diagnostics"][0]["code"], "missing-unit", "{d}");
     c.finish();
 }

@@ -480,18 +480,26 @@ impl Server {
             "textDocument/codeLens" => with(p, |x| preview::code_lens(self, x)),
             PREVIEW_METHOD => match preview::target_from_params(&p) {
                 Some(uri) => self.spawn_preview(req.id, uri),
-                None => Reply::Err(ErrorCode::InvalidParams, "expected {textDocument: {uri}}".into()),
+                None => Reply::Err(
+                    ErrorCode::InvalidParams,
+                    "expected {textDocument: {uri}}".into(),
+                ),
             },
             "workspace/executeCommand" => {
                 let cmd = p.get("command").and_then(Value::as_str).unwrap_or("");
                 if cmd != PREVIEW_COMMAND {
-                    return Reply::Err(ErrorCode::InvalidParams, format!("unknown command `{cmd}`"));
+                    return Reply::Err(
+                        ErrorCode::InvalidParams,
+                        format!("unknown command `{cmd}`"),
+                    );
                 }
                 match preview::target_from_command(&p) {
                     Some(uri) => self.spawn_preview(req.id, uri),
                     None => Reply::Err(ErrorCode::InvalidParams, "expected arguments [uri]".into()),
                 }
             }
+            #[cfg(test)]
+            "quadlet-ls/test-panic" => panic!("test panic"),
             m => Reply::Err(ErrorCode::MethodNotFound, format!("unhandled method {m}")),
         }
     }
@@ -511,7 +519,9 @@ impl Server {
                 let id = id.clone();
                 move || {
                     let result = catch_unwind(AssertUnwindSafe(|| {
-                        let ws = ws.read().map_err(|_| "workspace lock poisoned".to_string())?;
+                        let ws = ws
+                            .read()
+                            .map_err(|_| "workspace lock poisoned".to_string())?;
                         Ok::<_, String>(preview::preview(&ws, &path, &settings, enc))
                     }));
                     let resp = match result {
@@ -534,7 +544,10 @@ impl Server {
             Ok(_) => Reply::Later,
             Err(e) => {
                 self.inflight.remove(&id);
-                Reply::Err(ErrorCode::InternalError, format!("cannot start a worker: {e}"))
+                Reply::Err(
+                    ErrorCode::InternalError,
+                    format!("cannot start a worker: {e}"),
+                )
             }
         }
     }
@@ -680,5 +693,92 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::MemFs;
+    use std::sync::Mutex;
+
+    fn server() -> (Server, Arc<Mutex<Vec<Message>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let s2 = sent.clone();
+        let out: Out = Box::new(move |m| {
+            s2.lock().unwrap().push(m);
+            true
+        });
+        let (tx, _rx) = mpsc::channel();
+        let s = Server::new(
+            Arc::new(MemFs::new()),
+            &InitializeParams::default(),
+            out,
+            tx,
+        );
+        (s, sent)
+    }
+
+    fn req(id: i32) -> Event {
+        Event::Message(Message::Request(Request::new(
+            id.into(),
+            "textDocument/hover".into(),
+            Value::Null,
+        )))
+    }
+
+    fn cancel(id: i32) -> Event {
+        Event::Message(Message::Notification(Notification::new(
+            "$/cancelRequest".into(),
+            serde_json::json!({"id": id}),
+        )))
+    }
+
+    fn error_codes(sent: &Mutex<Vec<Message>>) -> Vec<(String, i32)> {
+        sent.lock()
+            .unwrap()
+            .iter()
+            .filter_map(|m| match m {
+                Message::Response(r) => r
+                    .response_result
+                    .as_ref()
+                    .err()
+                    .map(|e| (r.id.to_string(), e.code)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cancel_removes_queued_requests_and_marks_inflight_ones() {
+        let (mut s, sent) = server();
+        s.inflight.insert(RequestId::from(7), false);
+        let mut q: VecDeque<Event> = [req(1), req(2), cancel(2), cancel(7), cancel(99)].into();
+        s.cancel_queued(&mut q);
+        assert_eq!(q.len(), 1);
+        assert!(matches!(&q[0], Event::Message(Message::Request(r)) if r.id == 1.into()));
+        let c = ErrorCode::RequestCanceled as i32;
+        assert_eq!(
+            error_codes(&sent),
+            [("2".to_string(), c), ("7".to_string(), c)]
+        );
+        assert_eq!(s.inflight.get(&RequestId::from(7)), Some(&true));
+    }
+
+    #[test]
+    fn a_panicking_handler_answers_internal_error() {
+        let (mut s, sent) = server();
+        s.on_request(Request::new(
+            5.into(),
+            "quadlet-ls/test-panic".into(),
+            Value::Null,
+        ));
+        assert_eq!(
+            error_codes(&sent),
+            [("5".to_string(), ErrorCode::InternalError as i32)]
+        );
+        // The server still answers afterwards.
+        s.on_request(Request::new(6.into(), "shutdown".into(), Value::Null));
+        assert_eq!(sent.lock().unwrap().len(), 2);
     }
 }

@@ -63,7 +63,10 @@ impl Client {
     pub fn notify(&mut self, method: &str, params: Value) {
         self.conn
             .sender
-            .send(Message::Notification(Notification::new(method.into(), params)))
+            .send(Message::Notification(Notification::new(
+                method.into(),
+                params,
+            )))
             .expect("server gone");
     }
 
@@ -73,7 +76,11 @@ impl Client {
         let id = RequestId::from(self.next_id);
         self.conn
             .sender
-            .send(Message::Request(Request::new(id.clone(), method.into(), params)))
+            .send(Message::Request(Request::new(
+                id.clone(),
+                method.into(),
+                params,
+            )))
             .expect("server gone");
         id
     }
@@ -125,7 +132,8 @@ impl Client {
         let hit = |m: &Message| match m {
             Message::Notification(n) => {
                 n.method == method
-                    && for_uri.is_none_or(|u| n.params.get("uri").and_then(Value::as_str) == Some(u))
+                    && for_uri
+                        .is_none_or(|u| n.params.get("uri").and_then(Value::as_str) == Some(u))
             }
             _ => false,
         };
@@ -203,10 +211,18 @@ impl Client {
             self.pending
         );
         self.notify("exit", Value::Null);
-        let outcome = self.server.take().unwrap().join().expect("server thread panicked");
+        let outcome = self
+            .server
+            .take()
+            .unwrap()
+            .join()
+            .expect("server thread panicked");
         assert_eq!(outcome.expect("server failed"), Outcome::Clean);
         let left: Vec<Message> = self.conn.receiver.try_iter().collect();
-        assert!(left.is_empty(), "unread messages from the server: {left:#?}");
+        assert!(
+            left.is_empty(),
+            "unread messages from the server: {left:#?}"
+        );
     }
 }
 
