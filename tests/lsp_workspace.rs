@@ -195,3 +195,23 @@ fn cross_file_diagnostics_follow_created_and_deleted_units() {
     assert_eq!(d["diagnostics"][0]["code"], "missing-unit", "{d}");
     c.finish();
 }
+
+#[test]
+fn workspace_folders_can_be_added() {
+    let fs = MemFs::new()
+        .file("/ws/a.container", "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n")
+        .file("/other/db.network", "[Network]\n");
+    let mut c = Client::start(fs);
+    let path = "/ws/a.container";
+    let d = c.open(path, "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n");
+    assert_eq!(d["diagnostics"][0]["code"], "missing-unit");
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [{"uri": uri("/other"), "name": "other"}], "removed": []}}),
+    );
+    let d = c.diagnostics(path);
+    assert_eq!(d["diagnostics"], json!([]), "{d}");
+    let r = refs_of(&mut c, "/other/db.network");
+    assert_eq!(r[0]["uri"], uri(path));
+    c.finish();
+}

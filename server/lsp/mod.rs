@@ -128,6 +128,8 @@ pub(crate) struct Server {
     pub enc: Encoding,
     pub caps: ClientCaps,
     pub root: Option<PathBuf>,
+    /// The workspace folders, in order.
+    roots: Vec<PathBuf>,
     client_layer: Layer,
     file_layer: Layer,
     pub settings: Settings,
@@ -201,6 +203,7 @@ impl Server {
                 dynamic_watch,
             },
             root,
+            roots: roots.clone(),
             client_layer,
             file_layer: Layer::default(),
             settings: Settings::default(),
@@ -244,6 +247,7 @@ impl Server {
                 "range": true
             },
             "executeCommandProvider": {"commands": [PREVIEW_COMMAND]},
+            "workspace": {"workspaceFolders": {"supported": true, "changeNotifications": true}},
         })
     }
 
@@ -582,6 +586,36 @@ impl Server {
                 if let Ok(x) = serde_json::from_value(p) {
                     documents::did_change_watched_files(self, x);
                 }
+            }
+            "workspace/didChangeWorkspaceFolders" => {
+                let paths = |k: &str| -> Vec<PathBuf> {
+                    p.get("event")
+                        .and_then(|e| e.get(k))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|f| f.get("uri")?.as_str()?.parse::<Uri>().ok())
+                        .filter_map(|u| convert::uri_to_path(&u))
+                        .collect()
+                };
+                let (added, removed) = (paths("added"), paths("removed"));
+                self.roots.retain(|r| !removed.contains(r));
+                for a in added {
+                    if !self.roots.contains(&a) {
+                        self.roots.push(a);
+                    }
+                }
+                self.root = self.roots.first().cloned();
+                if let Ok(mut ws) = self.ws.write() {
+                    ws.set_roots(&self.roots);
+                }
+                self.refs = refs::RefIndex::default();
+                self.index_refs();
+                for path in self.docs.keys().cloned().collect::<Vec<_>>() {
+                    documents::update_refs(self, &path);
+                }
+                self.load_file_settings();
+                self.mark_all_dirty();
             }
             "workspace/didChangeConfiguration" => {
                 let settings = p.get("settings").cloned().unwrap_or(Value::Null);
