@@ -199,7 +199,10 @@ fn cross_file_diagnostics_follow_created_and_deleted_units() {
 #[test]
 fn workspace_folders_can_be_added() {
     let fs = MemFs::new()
-        .file("/ws/a.container", "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n")
+        .file(
+            "/ws/a.container",
+            "[Container]\nImage=quay.io/a/b\nNetwork=db.network\n",
+        )
         .file("/other/db.network", "[Network]\n");
     let mut c = Client::start(fs);
     let path = "/ws/a.container";
