@@ -111,7 +111,7 @@ fn numbers_where_strings_go_are_accepted_like_podman_does() {
 
 #[test]
 fn enums_and_port_ranges() {
-    let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: always\n  containers:\n  - name: c\n    image: i\n    imagePullPolicy: Sometimes\n    ports:\n    - containerPort: 70000\n      protocol: tcp\n    - containerPort: 0\n";
+    let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: always\n  containers:\n  - name: c\n    image: i\n    imagePullPolicy: Sometimes\n    ports:\n    - containerPort: 70000\n      protocol: tpc\n    - containerPort: 0\n      protocol: udp\n";
     let d = check(t);
     let r = expect(t, &d, "kube-enum", "restartPolicy:", "always");
     assert_eq!(
@@ -121,7 +121,20 @@ fn enums_and_port_ranges() {
     assert_eq!(r.fixes[0].edits[0].new_text, "Always");
     let p = expect(t, &d, "kube-enum", "imagePullPolicy:", "Sometimes");
     assert!(p.fixes.is_empty());
-    expect(t, &d, "kube-enum", "protocol:", "tcp");
+    // podman fails on a pull policy it cannot parse
+    assert_eq!(p.severity, Severity::Error);
+    expect(t, &d, "kube-enum", "protocol:", "tpc");
+    // podman lowercases the protocol: "udp" is fine
+    assert_eq!(
+        d.iter().filter(|x| x.code == "kube-enum").count(),
+        3,
+        "{d:#?}"
+    );
+    // podman's own pull policies, in any case, are accepted
+    for p in ["missing", "IfNewer", "newer", "ALWAYS"] {
+        let t = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: i\n    imagePullPolicy: {p}\n");
+        assert!(check(&t).is_empty(), "{p}: {:#?}", check(&t));
+    }
     let big = expect(t, &d, "kube-port-range", "containerPort:", "70000");
     assert_eq!(
         big.message,

@@ -82,8 +82,22 @@ pub struct VolumeMounts {
     pub message: String,
 }
 
+/// A value set as podman reads it (it may accept more values, or any
+/// case), replacing the Kubernetes one for the check.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PodmanEnum {
+    pub definition: String,
+    pub field: String,
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    pub severity: String,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct Podman {
+    #[serde(default)]
+    pub enums: Vec<PodmanEnum>,
     pub kinds: HashMap<String, KindSupport>,
     pub fields: Vec<FieldRule>,
     pub volume_sources: VolumeSources,
@@ -104,6 +118,13 @@ pub struct Rules {
 }
 
 impl Rules {
+    pub fn podman_enum(&self, def: &str, field: &str) -> Option<&PodmanEnum> {
+        self.podman
+            .enums
+            .iter()
+            .find(|e| e.definition == def && e.field == field)
+    }
+
     pub fn enum_values(&self, def: &str, field: &str) -> Option<&Vec<String>> {
         self.enums.get(def)?.get(field)
     }

@@ -647,16 +647,24 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            if values.iter().any(|a| a == v) {
+            let over = rules.podman_enum(def, p.name);
+            let accepted = match over {
+                Some(o) if o.case_insensitive => o.values.iter().any(|a| a.eq_ignore_ascii_case(v)),
+                Some(o) => o.values.iter().any(|a| a == v),
+                None => values.iter().any(|a| a == v),
+            };
+            if accepted {
                 continue;
             }
+            let sev = over.map_or(Severity::Warning, |o| severity(&o.severity));
             let shown: Vec<&str> = values
                 .iter()
                 .filter(|a| !a.is_empty())
                 .map(String::as_str)
                 .collect();
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 "kube-enum",
+                sev,
                 y.span(t),
                 format!(
                     "\"{v}\" is not a valid {}; expected one of {}",
