@@ -293,3 +293,19 @@ fn what_podman_needs_that_the_schema_does_not_require() {
         "podman kube play needs metadata.name for a Deployment"
     );
 }
+
+#[test]
+fn secret_data_must_be_base64() {
+    let t = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  good: c2VjcmV0\n  wrapped: |\n    c2Vj\n    cmV0\n  plain: hunter2\n  short: abc\nstringData:\n  fine: hunter2\n";
+    let d = check(t);
+    assert_eq!(d.len(), 2, "{d:#?}");
+    let p = expect(t, &d, "kube-base64", "plain: ", "hunter2");
+    assert_eq!(
+        p.message,
+        "the value of \"plain\" in data is not base64 (its length is not a multiple of 4); podman fails to decode it (use stringData for plain text)"
+    );
+    expect(t, &d, "kube-base64", "short: ", "abc");
+    let t = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbinaryData: {b: 'a b='}\n";
+    let d = check(t);
+    expect(t, &d, "kube-base64", "b: ", "'a b='");
+}

@@ -30,10 +30,12 @@ pub struct Bundle {
     pub defs: Map<String, Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct RawRules {
     enums: HashMap<String, HashMap<String, Vec<String>>>,
     ports: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    base64: HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +116,8 @@ pub struct Rules {
     pub enums: HashMap<String, HashMap<String, Vec<String>>>,
     /// definition -> port fields
     pub ports: HashMap<String, Vec<String>>,
+    /// definition -> fields holding a map of base64 values
+    pub base64: HashMap<String, Vec<String>>,
     pub podman: Podman,
 }
 
@@ -127,6 +131,12 @@ impl Rules {
 
     pub fn enum_values(&self, def: &str, field: &str) -> Option<&Vec<String>> {
         self.enums.get(def)?.get(field)
+    }
+
+    pub fn is_base64_map(&self, def: &str, field: &str) -> bool {
+        self.base64
+            .get(def)
+            .is_some_and(|f| f.iter().any(|x| x == field))
     }
 
     pub fn is_port(&self, def: &str, field: &str) -> bool {
@@ -165,15 +175,17 @@ pub fn bundle() -> &'static Bundle {
 pub fn rules() -> &'static Rules {
     static R: OnceLock<Rules> = OnceLock::new();
     R.get_or_init(|| {
-        let raw: RawRules = serde_json::from_str(RULES).unwrap_or(RawRules {
-            enums: HashMap::new(),
-            ports: HashMap::new(),
-        });
-        let RawRules { enums, ports } = raw;
+        let raw: RawRules = serde_json::from_str(RULES).unwrap_or_default();
+        let RawRules {
+            enums,
+            ports,
+            base64,
+        } = raw;
         let podman: Podman = serde_json::from_str(PODMAN).unwrap_or_default();
         Rules {
             enums,
             ports,
+            base64,
             podman,
         }
     })

@@ -178,7 +178,13 @@ fn check_document(y: &Yaml<'_>, root: NodeId, level: usize, out: &mut Vec<Diagno
     if let Some(validator) = schema::validator(index) {
         let mut budget = 4 * yaml::ALIAS_BUDGET as usize + y.nodes.len();
         let json = to_json(y, rid, 0, &mut budget);
-        for err in validator.iter_errors(&json) {
+        // The quick yes/no first; collecting errors is slower.
+        let errors: Vec<_> = if validator.is_valid(&json) {
+            Vec::new()
+        } else {
+            validator.iter_errors(&json).collect()
+        };
+        for err in errors {
             let segs: Vec<Seg> = err
                 .instance_path()
                 .iter()
@@ -684,6 +690,26 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+    if rules.is_base64_map(def, p.name) {
+        for &(k, v) in y.pairs(p.value) {
+            let Some(text) = y.scalar(v) else { continue };
+            if let Some(Scalar::Null) = scalar_value(y, v) {
+                continue;
+            }
+            if let Err(why) = check_base64(text) {
+                let key = y.scalar(k).unwrap_or("?");
+                out.push(Diagnostic::error(
+                    "kube-base64",
+                    y.span(v),
+                    format!(
+                        "the value of \"{key}\" in {} is not base64 ({why}); podman fails to decode it{}",
+                        p.name,
+                        if p.name == "data" { " (use stringData for plain text)" } else { "" }
+                    ),
+                ));
+            }
+        }
+    }
     if rules.is_port(def, p.name) {
         if let Some(Scalar::Int(n)) = scalar_value(y, p.value) {
             if !(1..=65535).contains(&n) {
@@ -983,4 +1009,30 @@ pub fn configmaps(text: &str) -> (Vec<(String, Vec<String>)>, Vec<ConfigMapRef>)
 fn scalar_value_of(y: &Yaml<'_>, map: NodeId, key: &str) -> Option<Scalar> {
     let (_, v) = y.get(map, key)?;
     scalar_value(y, v)
+}
+
+/// Standard padded base64 as Go's decoder reads it (it skips CR and LF).
+fn check_base64(text: &str) -> Result<(), &'static str> {
+    let mut n = 0usize;
+    let mut pad = 0usize;
+    for c in text.bytes() {
+        match c {
+            b'\r' | b'\n' => continue,
+            b'=' => pad += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
+                if pad > 0 {
+                    return Err("data after padding");
+                }
+            }
+            _ => return Err("a character outside the base64 alphabet"),
+        }
+        n += 1;
+    }
+    if n % 4 != 0 {
+        return Err("its length is not a multiple of 4");
+    }
+    if pad > 2 {
+        return Err("too much padding");
+    }
+    Ok(())
 }
