@@ -309,3 +309,17 @@ fn secret_data_must_be_base64() {
     let d = check(t);
     expect(t, &d, "kube-base64", "b: ", "'a b='");
 }
+
+#[test]
+fn trailing_comments_are_not_part_of_the_range() {
+    let t = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}  # the pod\nspec:\n  containers:\n  - name: c\n    image: i\n    tty: \"yes\"   # a string\n    stdin: [1]  # a list\n";
+    let d = check(t);
+    expect(t, &d, "kube-type", "tty: ", "\"yes\"");
+    expect(t, &d, "kube-type", "stdin: ", "[1]");
+    let y = quadlet_ls::kube::yaml::parse(t);
+    let c: Vec<&str> = quadlet_ls::kube::yaml::comments(t, &y)
+        .iter()
+        .map(|s| s.slice(t))
+        .collect();
+    assert_eq!(c, vec!["# the pod", "# a string", "# a list"]);
+}
