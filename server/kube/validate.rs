@@ -1036,3 +1036,29 @@ fn check_base64(text: &str) -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+/// The `kind` of every document (and of every item of a `List`), or
+/// `None` when the file does not parse or hits a limit.
+pub fn kinds(text: &str) -> Option<Vec<String>> {
+    let y = yaml::parse(text);
+    if !y.errors.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for doc in &y.docs {
+        let Some(root) = doc.root else { continue };
+        let kind = y.get(root, "kind").and_then(|(_, v)| y.scalar(v));
+        if kind == Some("List") {
+            if let Some((_, items)) = y.get(root, "items") {
+                for &i in y.items(items) {
+                    if let Some(k) = y.get(i, "kind").and_then(|(_, v)| y.scalar(v)) {
+                        out.push(k.to_string());
+                    }
+                }
+            }
+        } else if let Some(k) = kind {
+            out.push(k.to_string());
+        }
+    }
+    Some(out)
+}
