@@ -1,15 +1,631 @@
-//! `quadlet-ls lint` (to be written: issue 2).
+//! `quadlet-ls lint`: checks unit files, drop-ins and the Kubernetes YAML
+//! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
+//! warnings with `--deny-warnings`), 2 usage or I/O error.
 
-use clap::Args;
+use crate::check::{self, FileResult, Options, CODES};
+use crate::diag::{Diagnostic, Severity};
+use crate::line_index::{Encoding, LineIndex};
+use crate::schema::Version;
+use crate::workspace::{classify, DiskFs, FileRole, Workspace};
+use clap::{Args, ValueEnum};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets, like rustc.
+    Human,
+    /// One JSON document (see the README for the schema).
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...::message`).
+    Github,
+}
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files or directories to check (recursively). Default: `.`
-    pub paths: Vec<std::path::PathBuf>,
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// The podman version to check against (e.g. 5.4): newer keys and unit
+    /// types are errors. Default: 5.8.
+    #[arg(long, value_name = "X.Y")]
+    pub podman_version: Option<String>,
+    /// Check as rootless (user) units.
+    #[arg(long)]
+    pub user: bool,
+    /// Exit with status 1 when there are warnings, too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Switch a check off (repeatable).
+    #[arg(long, value_name = "CODE")]
+    pub disable: Vec<String>,
+    /// The Kubernetes version for the YAML checks (e.g. 1.33).
+    #[arg(long, value_name = "X.Y")]
+    pub kubernetes_version: Option<String>,
+    /// Use this configuration file instead of searching for quadlet-ls.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any quadlet-ls.toml.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
-pub fn run(_args: LintArgs) -> ExitCode {
-    eprintln!("quadlet-ls lint: not implemented yet");
+/// `quadlet-ls.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Config {
+    podman_version: Option<String>,
+    kubernetes_version: Option<String>,
+    user: Option<bool>,
+    deny_warnings: Option<bool>,
+    #[serde(default)]
+    disable: Vec<String>,
+}
+
+const CONFIG_NAME: &str = "quadlet-ls.toml";
+
+fn find_config(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_dir() {
+        start
+    } else {
+        start.parent()?.to_path_buf()
+    };
+    loop {
+        let c = dir.join(CONFIG_NAME);
+        if c.is_file() {
+            return Some(c);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+fn load_config(args: &LintArgs) -> Result<Option<(PathBuf, Config)>, String> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => p.clone(),
+        None => {
+            let found = std::env::current_dir()
+                .ok()
+                .and_then(|d| find_config(&d))
+                .or_else(|| args.paths.first().and_then(|p| find_config(p)));
+            match found {
+                Some(p) => p,
+                None => return Ok(None),
+            }
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let cfg: Config =
+        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+    Ok(Some((path, cfg)))
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("quadlet-ls lint: {msg}");
     ExitCode::from(2)
+}
+
+pub fn run(args: LintArgs) -> ExitCode {
+    let cfg = match load_config(&args) {
+        Ok(c) => c.map(|(_, c)| c).unwrap_or_default(),
+        Err(e) => return fail(e),
+    };
+    let version_text = args.podman_version.clone().or(cfg.podman_version.clone());
+    let podman_version = match version_text {
+        None => Version::DEFAULT,
+        Some(v) => match Version::parse(&v) {
+            Some(v) => v,
+            None => {
+                return fail(format!(
+                    "invalid podman version `{v}` (expected X.Y, e.g. 5.4)"
+                ))
+            }
+        },
+    };
+    let mut disabled: BTreeSet<String> = cfg.disable.iter().cloned().collect();
+    disabled.extend(args.disable.iter().cloned());
+    for c in &disabled {
+        if !CODES.iter().any(|k| k.0 == c) {
+            eprintln!("quadlet-ls lint: note: `{c}` is not a check code of quadlet-ls; disabling it anyway");
+        }
+    }
+    let opts = Options {
+        podman_version,
+        user: args.user || cfg.user.unwrap_or(false),
+        disabled,
+        kube: crate::kube::Options {
+            kubernetes_version: args
+                .kubernetes_version
+                .clone()
+                .or(cfg.kubernetes_version.clone()),
+        },
+    };
+    let deny_warnings = args.deny_warnings || cfg.deny_warnings.unwrap_or(false);
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (results, io_errors) = lint_paths(&paths, &opts);
+    for e in &io_errors {
+        eprintln!("quadlet-ls lint: {e}");
+    }
+
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    let shown: Vec<Shown> = results
+        .iter()
+        .map(|r| Shown {
+            display: display_path(&r.path, cwd.as_deref()),
+            result: r,
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        Format::Human => write_human(&mut out, &shown),
+        Format::Json => write_json(&mut out, &shown),
+        Format::Sarif => write_sarif(&mut out, &shown),
+        Format::Github => write_github(&mut out, &shown),
+    };
+    if written.and_then(|_| out.flush()).is_err() {
+        // A closed pipe: nothing more to say.
+        return ExitCode::from(2);
+    }
+    if !io_errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let (errors, warnings) = count(&results);
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn count(results: &[FileResult]) -> (usize, usize) {
+    let mut e = 0;
+    let mut w = 0;
+    for d in results.iter().flat_map(|r| &r.diagnostics) {
+        match d.severity {
+            Severity::Error => e += 1,
+            Severity::Warning => w += 1,
+            _ => {}
+        }
+    }
+    (e, w)
+}
+
+/// Lints the given paths. Returns the results (one per file checked) and
+/// the I/O errors met on the paths themselves.
+pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<String>) {
+    let mut io_errors = Vec::new();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for p in paths {
+        let canon = match std::fs::canonicalize(p) {
+            Ok(c) => c,
+            Err(e) => {
+                io_errors.push(format!("{}: {}", p.display(), describe_io(&e)));
+                continue;
+            }
+        };
+        match std::fs::metadata(&canon) {
+            Ok(m) if m.is_dir() => {
+                if let Err(e) = std::fs::read_dir(&canon) {
+                    io_errors.push(format!("{}: {}", p.display(), describe_io(&e)));
+                    continue;
+                }
+                roots.push(canon.clone());
+                dirs.push(canon);
+            }
+            Ok(_) => {
+                if let Some(parent) = canon.parent() {
+                    // The file's own folder (and, for a drop-in, its unit's).
+                    let is_dropin = matches!(classify(&canon), FileRole::DropIn { .. });
+                    let root = if is_dropin {
+                        parent.parent().unwrap_or(parent)
+                    } else {
+                        parent
+                    };
+                    roots.push(root.to_path_buf());
+                }
+                files.push(canon);
+            }
+            Err(e) => io_errors.push(format!("{}: {}", p.display(), describe_io(&e))),
+        }
+    }
+    roots.sort();
+    roots.dedup();
+    let ws = Workspace::load(Arc::new(DiskFs), &roots);
+    let in_dirs = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
+
+    let mut results: Vec<FileResult> = if dirs.is_empty() {
+        Vec::new()
+    } else {
+        check::check_workspace(&ws, opts)
+            .into_iter()
+            .filter(|r| in_dirs(&r.path))
+            .collect()
+    };
+    let mut seen: HashSet<PathBuf> = results.iter().map(|r| r.path.clone()).collect();
+
+    // Drop-ins under the given folders that apply to no unit.
+    for d in ws.dirs().iter().filter(|d| in_dirs(d)) {
+        let Ok(entries) = std::fs::read_dir(d) else {
+            continue;
+        };
+        let mut sub: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "d") && p.is_dir())
+            .collect();
+        sub.sort();
+        for dd in sub {
+            let Ok(confs) = std::fs::read_dir(&dd) else {
+                continue;
+            };
+            let mut confs: Vec<PathBuf> = confs
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "conf"))
+                .collect();
+            confs.sort();
+            for c in confs {
+                if !seen.contains(&c) && matches!(classify(&c), FileRole::DropIn { .. }) {
+                    files.push(c);
+                }
+            }
+        }
+    }
+
+    // Files named on the command line, and stray drop-ins.
+    for f in files {
+        if !seen.insert(f.clone()) {
+            continue;
+        }
+        match classify(&f) {
+            FileRole::Unit(_) | FileRole::DropIn { .. } => match ws.read(&f) {
+                Ok(text) => {
+                    let diagnostics = check::check_file(&ws, &f, &text, opts);
+                    results.push(FileResult {
+                        path: f,
+                        text,
+                        diagnostics,
+                    });
+                }
+                Err(e) => results.push(check::unreadable(&f, &e)),
+            },
+            // YAML is checked below when a .kube unit uses it.
+            FileRole::Yaml | FileRole::Other => {
+                seen.remove(&f);
+            }
+        }
+    }
+
+    // Kubernetes YAML used by the .kube units checked.
+    let mut yamls: BTreeMap<PathBuf, ()> = BTreeMap::new();
+    for r in &results {
+        if r.path.extension().is_none_or(|x| x != "kube") {
+            continue;
+        }
+        let doc = crate::syntax::parse(&r.text);
+        let base = r.path.parent().unwrap_or(Path::new("/"));
+        for e in doc.all("Kube", "Yaml") {
+            for word in e.value.split_whitespace() {
+                if word.starts_with('%') {
+                    continue;
+                }
+                let p = base.join(word);
+                if let Ok(c) = std::fs::canonicalize(&p) {
+                    yamls.insert(c, ());
+                }
+            }
+        }
+    }
+    for (y, ()) in yamls {
+        if seen.contains(&y) || !(in_dirs(&y) || paths_contain_file(paths, &y)) {
+            continue;
+        }
+        seen.insert(y.clone());
+        match ws.read(&y) {
+            Ok(text) => {
+                let mut diagnostics = crate::kube::check_yaml(&text, &opts.kube);
+                diagnostics.retain(|d| !opts.disabled.contains(d.code));
+                results.push(FileResult {
+                    path: y,
+                    text,
+                    diagnostics,
+                });
+            }
+            Err(e) => results.push(check::unreadable(&y, &e)),
+        }
+    }
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+    (results, io_errors)
+}
+
+fn paths_contain_file(paths: &[PathBuf], y: &Path) -> bool {
+    paths
+        .iter()
+        .any(|p| std::fs::canonicalize(p).is_ok_and(|c| c == y))
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(40) => "too many levels of symbolic links (a symlink loop?)".into(),
+        _ => match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        },
+    }
+}
+
+fn display_path(p: &Path, cwd: Option<&Path>) -> String {
+    if let Some(rel) = cwd.and_then(|c| p.strip_prefix(c).ok()) {
+        if !rel.as_os_str().is_empty() {
+            return rel.display().to_string();
+        }
+    }
+    p.display().to_string()
+}
+
+struct Shown<'a> {
+    display: String,
+    result: &'a FileResult,
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(index: &LineIndex, text: &str, offset: usize) -> (u32, u32) {
+    let p = index.position(text, offset, Encoding::Utf32);
+    (p.line + 1, p.col + 1)
+}
+
+fn region(index: &LineIndex, text: &str, d: &Diagnostic) -> (u32, u32, u32, u32) {
+    let (l1, c1) = line_col(index, text, d.span.start);
+    let (l2, c2) = line_col(index, text, d.span.end);
+    (l1, c1, l2, c2)
+}
+
+fn write_human(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let mut total_e = 0;
+    let mut total_w = 0;
+    let mut with_problems = 0;
+    for f in files {
+        let text = &*f.result.text;
+        let index = LineIndex::new(text);
+        if !f.result.diagnostics.is_empty() {
+            with_problems += 1;
+        }
+        for d in &f.result.diagnostics {
+            match d.severity {
+                Severity::Error => total_e += 1,
+                Severity::Warning => total_w += 1,
+                _ => {}
+            }
+            let (l1, c1, l2, c2) = region(&index, text, d);
+            writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
+            writeln!(out, "  --> {}:{}:{}", f.display, l1, c1)?;
+            let line_start = index.line_start(l1 as usize - 1).unwrap_or(0);
+            let line_end = text[line_start.min(text.len())..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i);
+            let line = text
+                .get(line_start..line_end)
+                .unwrap_or("")
+                .trim_end_matches('\r');
+            if !text.is_empty() {
+                let nr = l1.to_string();
+                let pad = " ".repeat(nr.len());
+                let width = if l2 == l1 {
+                    (c2.saturating_sub(c1)).max(1) as usize
+                } else {
+                    (line.chars().count() + 1)
+                        .saturating_sub(c1 as usize)
+                        .max(1)
+                };
+                writeln!(out, "{pad} |")?;
+                writeln!(out, "{nr} | {}", line.replace('\t', " "))?;
+                writeln!(
+                    out,
+                    "{pad} | {}{}",
+                    " ".repeat(c1 as usize - 1),
+                    "^".repeat(width)
+                )?;
+                for fix in &d.fixes {
+                    writeln!(out, "{pad} = fix: {}", fix.title)?;
+                }
+            }
+            writeln!(out)?;
+        }
+    }
+    if total_e + total_w == 0 {
+        writeln!(out, "{} files checked: no problems", files.len())?;
+    } else {
+        writeln!(
+            out,
+            "{} error{}, {} warning{} in {} of {} files checked",
+            total_e,
+            if total_e == 1 { "" } else { "s" },
+            total_w,
+            if total_w == 1 { "" } else { "s" },
+            with_problems,
+            files.len()
+        )?;
+    }
+    Ok(())
+}
+
+fn json_diag(index: &LineIndex, text: &str, path: &str, d: &Diagnostic) -> Value {
+    let (l1, c1, l2, c2) = region(index, text, d);
+    json!({
+        "path": path,
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "range": {
+            "start": {"line": l1, "column": c1},
+            "end": {"line": l2, "column": c2},
+        },
+        "span": {"start": d.span.start, "end": d.span.end},
+        "fixes": d.fixes.iter().map(|f| json!({
+            "title": f.title,
+            "edits": f.edits.iter().map(|e| json!({
+                "span": {"start": e.span.start, "end": e.span.end},
+                "new_text": e.new_text,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn write_json(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let mut diags = Vec::new();
+    let mut e = 0;
+    let mut w = 0;
+    let mut other = 0;
+    for f in files {
+        let index = LineIndex::new(&f.result.text);
+        for d in &f.result.diagnostics {
+            match d.severity {
+                Severity::Error => e += 1,
+                Severity::Warning => w += 1,
+                _ => other += 1,
+            }
+            diags.push(json_diag(&index, &f.result.text, &f.display, d));
+        }
+    }
+    let doc = json!({
+        "version": 1,
+        "tool": {"name": "quadlet-ls", "version": env!("CARGO_PKG_VERSION")},
+        "files_checked": files.iter().map(|f| f.display.clone()).collect::<Vec<_>>(),
+        "summary": {"errors": e, "warnings": w, "other": other},
+        "diagnostics": diags,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let mut rules: Vec<(String, Severity, String)> = CODES
+        .iter()
+        .map(|(c, s, d)| (c.to_string(), *s, d.to_string()))
+        .collect();
+    let mut results = Vec::new();
+    for f in files {
+        let index = LineIndex::new(&f.result.text);
+        for d in &f.result.diagnostics {
+            let rule_index = match rules.iter().position(|r| r.0 == d.code) {
+                Some(i) => i,
+                None => {
+                    rules.push((d.code.to_string(), d.severity, d.code.to_string()));
+                    rules.len() - 1
+                }
+            };
+            let (l1, c1, l2, c2) = region(&index, &f.result.text, d);
+            let uri = f.display.replace('\\', "/");
+            results.push(json!({
+                "ruleId": d.code,
+                "ruleIndex": rule_index,
+                "level": sarif_level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {
+                            "startLine": l1,
+                            "startColumn": c1,
+                            "endLine": l2,
+                            "endColumn": c2.max(if l1 == l2 { c1 } else { 1 }),
+                        },
+                    },
+                }],
+            }));
+        }
+    }
+    let rules: Vec<Value> = rules
+        .iter()
+        .map(|(c, s, d)| {
+            json!({
+                "id": c,
+                "name": c,
+                "shortDescription": {"text": d},
+                "help": {"text": format!("See docs/checks.md, section `{c}`.")},
+                "defaultConfiguration": {"level": sarif_level(*s)},
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "quadlet-ls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_escape_prop(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn write_github(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    for f in files {
+        let index = LineIndex::new(&f.result.text);
+        for d in &f.result.diagnostics {
+            let cmd = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                _ => "notice",
+            };
+            let (l1, c1, l2, c2) = region(&index, &f.result.text, d);
+            writeln!(
+                out,
+                "::{cmd} file={},line={l1},col={c1},endLine={l2},endColumn={c2},title={}::{}",
+                gh_escape_prop(&f.display),
+                gh_escape_prop(d.code),
+                gh_escape_data(&d.message)
+            )?;
+        }
+    }
+    Ok(())
 }

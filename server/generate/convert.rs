@@ -734,14 +734,9 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
             unit.filename
         )
     })?;
-    for (g, allowed) in [(group, true), (QUADLET, false)] {
+    for g in [group, QUADLET] {
         for key in unit.list_keys(g) {
-            let ok = if allowed {
-                (ctx.key_supported)(g, key)
-            } else {
-                key == "DefaultDependencies"
-            };
-            if !ok {
+            if !(ctx.key_supported)(g, key) {
                 return Err(format!(
                     "unsupported key '{key}' in group '{g}' in {}",
                     unit.path

@@ -11,6 +11,7 @@
 //! of service and resource names, then convert each unit.
 
 pub mod convert;
+pub mod gosort;
 pub mod unitfile;
 
 use crate::model::split;
@@ -243,16 +244,12 @@ fn pre_warnings(l: &Loaded) -> Vec<String> {
     w
 }
 
-/// Whether a key belongs to podman 5.8's table for a unit section.
+/// Whether a key belongs to podman 5.8's table for a unit section (or
+/// `[Quadlet]`): the shared key table, podman's own keys only, since <= 5.8.
 fn key_supported(section: &str, key: &str) -> bool {
-    crate::generate::keys::supported(section, key)
-}
-
-mod keys {
-    /// Placeholder until the shared key table lands: accepts every key.
-    pub fn supported(_section: &str, _key: &str) -> bool {
-        true
-    }
+    crate::schema::table()
+        .get(section, key)
+        .is_some_and(|k| k.is_podman_key() && k.since <= crate::schema::Version::DEFAULT)
 }
 
 fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
@@ -273,7 +270,7 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
             out.failed = true;
         }
     }
-    units.sort_by_key(|l| l.kind.rank());
+    gosort::sort_slice(&mut units, |a, b| a.kind.rank() < b.kind.rank());
     let mut infos: InfoMap = InfoMap::with_capacity(units.len());
     for l in &units {
         infos.insert(

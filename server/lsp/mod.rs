@@ -1,9 +1,684 @@
-//! The language server (to be written: issue 4). One file per feature.
+//! The language server: LSP 3.17 over stdio (or any
+//! [`lsp_server::Connection`]), one file per feature.
+//!
+//! One thread runs the message loop and handles requests in order; the
+//! generator preview runs on a worker thread. Diagnostics are computed when
+//! no message is waiting, so a burst of edits is checked once.
 
+mod code_action;
+mod completion;
+pub mod convert;
+mod diagnostics;
+mod documents;
+mod hover;
+mod inlay_hints;
+mod navigation;
+mod preview;
+pub mod refs;
+mod semantic_tokens;
+pub mod settings;
+mod specifiers;
+mod symbols;
+
+use crate::line_index::Encoding;
+use crate::workspace::{DiskFs, Fs, Workspace};
+use documents::Doc;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::{InitializeParams, PositionEncodingKind, Uri};
+use serde_json::Value;
+use settings::{Layer, Settings};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{mpsc, Arc, RwLock};
+
+/// The executeCommand and code-lens command that previews a unit.
+pub const PREVIEW_COMMAND: &str = "quadlet-ls.preview";
+/// The custom request that previews a unit.
+pub const PREVIEW_METHOD: &str = "quadlet/preview";
 
 /// Runs the server over stdio until the client exits.
 pub fn serve() -> ExitCode {
-    eprintln!("quadlet-ls serve: not implemented yet");
-    ExitCode::from(2)
+    let (connection, io_threads) = Connection::stdio();
+    let result = run_server(connection, Arc::new(DiskFs));
+    let joined = io_threads.join();
+    match (result, joined) {
+        (Ok(Outcome::Clean), Ok(())) => ExitCode::SUCCESS,
+        (Ok(Outcome::NoShutdown), _) => ExitCode::from(1),
+        (Err(e), _) => {
+            eprintln!("quadlet-ls serve: {e:#}");
+            ExitCode::from(1)
+        }
+        (_, Err(e)) => {
+            eprintln!("quadlet-ls serve: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// How the server stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// `shutdown` then `exit`.
+    Clean,
+    /// `exit` without `shutdown`, or the client went away.
+    NoShutdown,
+}
+
+/// Runs the server on a connection until `exit` or until the client side
+/// closes. Files are read through `fs`.
+pub fn run_server(connection: Connection, fs: Arc<dyn Fs>) -> anyhow::Result<Outcome> {
+    let (id, params) = connection.initialize_start()?;
+    let init: InitializeParams = match serde_json::from_value(params.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("quadlet-ls: initialize params: {e}; using defaults");
+            InitializeParams::default()
+        }
+    };
+    let (tx, rx) = mpsc::channel::<Event>();
+    let sender = connection.sender.clone();
+    let out: Out = Box::new(move |m| sender.send(m).is_ok());
+    let mut server = Server::new(fs, &init, out, tx.clone());
+    let caps = server.capabilities();
+    let result = serde_json::json!({
+        "capabilities": caps,
+        "serverInfo": {"name": "quadlet-ls", "version": env!("CARGO_PKG_VERSION")},
+    });
+    connection.initialize_finish(id, result)?;
+    server.after_initialized();
+
+    let receiver = connection.receiver.clone();
+    std::thread::Builder::new()
+        .name("quadlet-ls-reader".into())
+        .spawn(move || {
+            for m in receiver {
+                if tx.send(Event::Message(m)).is_err() {
+                    return;
+                }
+            }
+            let _ = tx.send(Event::Closed);
+        })?;
+    Ok(server.main_loop(rx))
+}
+
+pub(crate) enum Event {
+    Message(Message),
+    /// A worker finished a request.
+    Done(Response),
+    /// The client side of the connection closed.
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ClientCaps {
+    pub snippets: bool,
+    pub dynamic_watch: bool,
+}
+
+/// Sends a message to the client; false when the client is gone.
+pub(crate) type Out = Box<dyn Fn(Message) -> bool + Send>;
+
+pub(crate) struct Server {
+    out: Out,
+    events: mpsc::Sender<Event>,
+    pub ws: Arc<RwLock<Workspace>>,
+    pub docs: HashMap<PathBuf, Doc>,
+    pub enc: Encoding,
+    pub caps: ClientCaps,
+    pub root: Option<PathBuf>,
+    client_layer: Layer,
+    file_layer: Layer,
+    pub settings: Settings,
+    pub refs: refs::RefIndex,
+    /// Open documents whose diagnostics are out of date.
+    dirty: BTreeSet<PathBuf>,
+    /// Requests running on a worker: id -> cancelled.
+    inflight: HashMap<RequestId, bool>,
+    shutdown: bool,
+    next_id: i32,
+}
+
+impl Server {
+    fn new(
+        fs: Arc<dyn Fs>,
+        init: &InitializeParams,
+        out: Out,
+        events: mpsc::Sender<Event>,
+    ) -> Server {
+        let offered = init
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref());
+        let enc = match offered {
+            Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        };
+        let snippets = init
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false);
+        let dynamic_watch = init
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        let mut roots: Vec<PathBuf> = init
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| convert::uri_to_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(p) = init.root_uri.as_ref().and_then(convert::uri_to_path) {
+                roots.push(p);
+            }
+        }
+        let root = roots.first().cloned();
+        let client_layer = init
+            .initialization_options
+            .as_ref()
+            .map(settings::from_client)
+            .unwrap_or_default();
+        let ws = Workspace::load(fs, &roots);
+        let mut s = Server {
+            out,
+            events,
+            ws: Arc::new(RwLock::new(ws)),
+            docs: HashMap::new(),
+            enc,
+            caps: ClientCaps {
+                snippets,
+                dynamic_watch,
+            },
+            root,
+            client_layer,
+            file_layer: Layer::default(),
+            settings: Settings::default(),
+            refs: refs::RefIndex::default(),
+            dirty: BTreeSet::new(),
+            inflight: HashMap::new(),
+            shutdown: false,
+            next_id: 0,
+        };
+        s.load_file_settings();
+        s.index_refs();
+        s
+    }
+
+    fn capabilities(&self) -> Value {
+        let encoding = match self.enc {
+            Encoding::Utf8 => "utf-8",
+            _ => "utf-16",
+        };
+        serde_json::json!({
+            "positionEncoding": encoding,
+            "textDocumentSync": {"openClose": true, "change": 2},
+            "completionProvider": {
+                "triggerCharacters": ["[", "=", "%", ":", " ", ","],
+                "resolveProvider": false
+            },
+            "hoverProvider": true,
+            "definitionProvider": true,
+            "referencesProvider": true,
+            "documentSymbolProvider": true,
+            "foldingRangeProvider": true,
+            "codeActionProvider": {"codeActionKinds": ["quickfix", "source"]},
+            "codeLensProvider": {"resolveProvider": false},
+            "inlayHintProvider": true,
+            "semanticTokensProvider": {
+                "legend": {
+                    "tokenTypes": semantic_tokens::TOKEN_TYPES,
+                    "tokenModifiers": []
+                },
+                "full": true,
+                "range": true
+            },
+            "executeCommandProvider": {"commands": [PREVIEW_COMMAND]},
+        })
+    }
+
+    /// Registers the file watchers when the client allows it.
+    fn after_initialized(&mut self) {
+        if !self.caps.dynamic_watch {
+            return;
+        }
+        let params = serde_json::json!({
+            "registrations": [{
+                "id": "quadlet-ls-watch",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [
+                    {"globPattern": "**/*.{container,volume,network,kube,pod,image,build,artifact,conf,yaml,yml}"},
+                    {"globPattern": "**/quadlet-ls.toml"}
+                ]}
+            }]
+        });
+        self.request("client/registerCapability", params);
+    }
+
+    fn load_file_settings(&mut self) {
+        self.file_layer = Layer::default();
+        if let Some(root) = &self.root {
+            let path = root.join("quadlet-ls.toml");
+            let text = self.ws.read().ok().and_then(|ws| ws.read(&path).ok());
+            if let Some(text) = text {
+                match settings::from_toml(&text) {
+                    Ok(l) => self.file_layer = l,
+                    Err(e) => eprintln!("quadlet-ls: {}: {e}", path.display()),
+                }
+            }
+        }
+        self.settings = Settings::merge(&self.client_layer, &self.file_layer);
+    }
+
+    /// Builds the reverse-reference index from every unit file (once).
+    fn index_refs(&mut self) {
+        let Ok(ws) = self.ws.read() else { return };
+        let mut files: Vec<PathBuf> = ws.all_unit_files().to_vec();
+        for d in ws.dirs() {
+            if let Ok(names) = ws.fs().read_dir(d) {
+                for n in names.iter().filter(|n| n.ends_with(".d")) {
+                    let dir = d.join(n);
+                    if let Ok(confs) = ws.fs().read_dir(&dir) {
+                        files.extend(
+                            confs
+                                .iter()
+                                .filter(|c| c.ends_with(".conf"))
+                                .map(|c| dir.join(c)),
+                        );
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        for f in files {
+            if let Ok(text) = ws.read(&f) {
+                let doc = crate::syntax::parse(&text);
+                pairs.push((f.clone(), targets_of(&doc, &f)));
+            }
+        }
+        drop(ws);
+        for (f, t) in pairs {
+            self.refs.set(&f, t);
+        }
+    }
+
+    fn main_loop(mut self, rx: mpsc::Receiver<Event>) -> Outcome {
+        let mut queue: VecDeque<Event> = VecDeque::new();
+        loop {
+            if queue.is_empty() {
+                if self.dirty.is_empty() {
+                    match rx.recv() {
+                        Ok(ev) => queue.push_back(ev),
+                        Err(_) => return Outcome::NoShutdown,
+                    }
+                } else {
+                    // Nothing waiting: the edits have settled, check them.
+                    match rx.try_recv() {
+                        Ok(ev) => queue.push_back(ev),
+                        Err(mpsc::TryRecvError::Empty) => {
+                            self.flush_diagnostics();
+                            continue;
+                        }
+                        Err(mpsc::TryRecvError::Disconnected) => return Outcome::NoShutdown,
+                    }
+                }
+            }
+            while let Ok(ev) = rx.try_recv() {
+                queue.push_back(ev);
+            }
+            self.cancel_queued(&mut queue);
+            let Some(ev) = queue.pop_front() else {
+                continue;
+            };
+            match ev {
+                Event::Closed => return Outcome::NoShutdown,
+                Event::Done(resp) => {
+                    if self.inflight.remove(&resp.id) == Some(false) {
+                        self.send(Message::Response(resp));
+                    }
+                }
+                Event::Message(Message::Request(req)) => self.on_request(req),
+                Event::Message(Message::Notification(n)) => {
+                    if n.method == "exit" {
+                        return if self.shutdown {
+                            Outcome::Clean
+                        } else {
+                            Outcome::NoShutdown
+                        };
+                    }
+                    self.on_notification(n);
+                }
+                Event::Message(Message::Response(_)) => {}
+            }
+        }
+    }
+
+    /// Answers `$/cancelRequest` for requests still in the queue or on a
+    /// worker with RequestCanceled; cancels of finished requests are dropped.
+    fn cancel_queued(&mut self, queue: &mut VecDeque<Event>) {
+        let cancels: Vec<(usize, RequestId)> = queue
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ev)| match ev {
+                Event::Message(Message::Notification(n)) if n.method == "$/cancelRequest" => {
+                    cancel_id(&n.params).map(|id| (i, id))
+                }
+                _ => None,
+            })
+            .collect();
+        if cancels.is_empty() {
+            return;
+        }
+        let mut drop_idx: HashSet<usize> = cancels.iter().map(|(i, _)| *i).collect();
+        for (ci, id) in &cancels {
+            let queued = queue.iter().enumerate().position(|(i, ev)| {
+                i < *ci && matches!(ev, Event::Message(Message::Request(r)) if &r.id == id)
+            });
+            if let Some(qi) = queued {
+                drop_idx.insert(qi);
+                self.send_cancelled(id.clone());
+            } else if let Some(c) = self.inflight.get_mut(id) {
+                if !*c {
+                    *c = true;
+                    self.send_cancelled(id.clone());
+                }
+            }
+        }
+        let mut i = 0;
+        queue.retain(|_| {
+            let keep = !drop_idx.contains(&i);
+            i += 1;
+            keep
+        });
+    }
+
+    fn send_cancelled(&self, id: RequestId) {
+        self.send(Message::Response(Response::new_err(
+            id,
+            ErrorCode::RequestCanceled as i32,
+            "canceled".into(),
+        )));
+    }
+
+    pub(crate) fn send(&self, m: Message) {
+        if !(self.out)(m) {
+            eprintln!("quadlet-ls: cannot send: the client is gone");
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) {
+        self.next_id += 1;
+        let id = RequestId::from(format!("quadlet-ls/{}", self.next_id));
+        self.send(Message::Request(Request::new(id, method.into(), params)));
+    }
+
+    pub(crate) fn notify(&self, method: &str, params: impl serde::Serialize) {
+        self.send(Message::Notification(Notification::new(
+            method.into(),
+            params,
+        )));
+    }
+
+    fn on_request(&mut self, req: Request) {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        if self.shutdown && method != "shutdown" {
+            self.send(Message::Response(Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            )));
+            return;
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| self.dispatch(req)));
+        let reply = match result {
+            Ok(Reply::Ok(v)) => Some(Response::new_ok(id, v)),
+            Ok(Reply::Err(code, msg)) => Some(Response::new_err(id, code as i32, msg)),
+            Ok(Reply::Later) => None,
+            Err(p) => {
+                let msg = panic_message(&p);
+                eprintln!("quadlet-ls: {method} panicked: {msg}");
+                Some(Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    format!("internal error in {method}: {msg}"),
+                ))
+            }
+        };
+        if let Some(r) = reply {
+            self.send(Message::Response(r));
+        }
+    }
+
+    fn dispatch(&mut self, req: Request) -> Reply {
+        let p = req.params;
+        match req.method.as_str() {
+            "shutdown" => {
+                self.shutdown = true;
+                Reply::Ok(Value::Null)
+            }
+            "textDocument/completion" => with(p, |x| completion::completion(self, x)),
+            "textDocument/hover" => with(p, |x| hover::hover(self, x)),
+            "textDocument/definition" => with(p, |x| navigation::definition(self, x)),
+            "textDocument/references" => with(p, |x| navigation::references(self, x)),
+            "textDocument/documentSymbol" => with(p, |x| symbols::document_symbols(self, x)),
+            "textDocument/foldingRange" => with(p, |x| symbols::folding_ranges(self, x)),
+            "textDocument/semanticTokens/full" => with(p, |x| semantic_tokens::full(self, x)),
+            "textDocument/semanticTokens/range" => with(p, |x| semantic_tokens::range(self, x)),
+            "textDocument/inlayHint" => with(p, |x| inlay_hints::inlay_hints(self, x)),
+            "textDocument/codeAction" => with(p, |x| code_action::code_actions(self, x)),
+            "textDocument/codeLens" => with(p, |x| preview::code_lens(self, x)),
+            PREVIEW_METHOD => match preview::target_from_params(&p) {
+                Some(uri) => self.spawn_preview(req.id, uri),
+                None => Reply::Err(ErrorCode::InvalidParams, "expected {textDocument: {uri}}".into()),
+            },
+            "workspace/executeCommand" => {
+                let cmd = p.get("command").and_then(Value::as_str).unwrap_or("");
+                if cmd != PREVIEW_COMMAND {
+                    return Reply::Err(ErrorCode::InvalidParams, format!("unknown command `{cmd}`"));
+                }
+                match preview::target_from_command(&p) {
+                    Some(uri) => self.spawn_preview(req.id, uri),
+                    None => Reply::Err(ErrorCode::InvalidParams, "expected arguments [uri]".into()),
+                }
+            }
+            m => Reply::Err(ErrorCode::MethodNotFound, format!("unhandled method {m}")),
+        }
+    }
+
+    fn spawn_preview(&mut self, id: RequestId, uri: Uri) -> Reply {
+        let Some(path) = convert::uri_to_path(&uri) else {
+            return Reply::Err(ErrorCode::InvalidParams, "not a file: URI".into());
+        };
+        let ws = self.ws.clone();
+        let settings = self.settings.clone();
+        let enc = self.enc;
+        let events = self.events.clone();
+        self.inflight.insert(id.clone(), false);
+        let spawned = std::thread::Builder::new()
+            .name("quadlet-ls-preview".into())
+            .spawn({
+                let id = id.clone();
+                move || {
+                    let result = catch_unwind(AssertUnwindSafe(|| {
+                        let ws = ws.read().map_err(|_| "workspace lock poisoned".to_string())?;
+                        Ok::<_, String>(preview::preview(&ws, &path, &settings, enc))
+                    }));
+                    let resp = match result {
+                        Ok(Ok(v)) => Response::new_ok(id, v),
+                        Ok(Err(msg)) => Response::new_err(id, ErrorCode::InternalError as i32, msg),
+                        Err(p) => {
+                            let msg = panic_message(&p);
+                            eprintln!("quadlet-ls: preview panicked: {msg}");
+                            Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                format!("internal error in preview: {msg}"),
+                            )
+                        }
+                    };
+                    let _ = events.send(Event::Done(resp));
+                }
+            });
+        match spawned {
+            Ok(_) => Reply::Later,
+            Err(e) => {
+                self.inflight.remove(&id);
+                Reply::Err(ErrorCode::InternalError, format!("cannot start a worker: {e}"))
+            }
+        }
+    }
+
+    fn on_notification(&mut self, n: Notification) {
+        let method = n.method.clone();
+        let result = catch_unwind(AssertUnwindSafe(|| self.notification(n)));
+        if let Err(p) = result {
+            eprintln!("quadlet-ls: {method} panicked: {}", panic_message(&p));
+        }
+    }
+
+    fn notification(&mut self, n: Notification) {
+        let p = n.params;
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                if let Ok(x) = serde_json::from_value(p) {
+                    documents::did_open(self, x);
+                }
+            }
+            "textDocument/didChange" => {
+                if let Ok(x) = serde_json::from_value(p) {
+                    documents::did_change(self, x);
+                }
+            }
+            "textDocument/didClose" => {
+                if let Ok(x) = serde_json::from_value(p) {
+                    documents::did_close(self, x);
+                }
+            }
+            "workspace/didChangeWatchedFiles" => {
+                if let Ok(x) = serde_json::from_value(p) {
+                    documents::did_change_watched_files(self, x);
+                }
+            }
+            "workspace/didChangeConfiguration" => {
+                let settings = p.get("settings").cloned().unwrap_or(Value::Null);
+                if !settings.is_null() {
+                    self.client_layer = settings::from_client(&settings);
+                }
+                self.settings = Settings::merge(&self.client_layer, &self.file_layer);
+                self.mark_all_dirty();
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn mark_dirty(&mut self, path: &Path) {
+        if self.docs.contains_key(path) {
+            self.dirty.insert(path.to_path_buf());
+        }
+    }
+
+    pub(crate) fn mark_all_dirty(&mut self) {
+        let all: Vec<PathBuf> = self.docs.keys().cloned().collect();
+        self.dirty.extend(all);
+    }
+
+    /// Marks the open documents that reference `path` (by unit name or as a
+    /// file) so cross-file diagnostics follow.
+    pub(crate) fn mark_users_dirty(&mut self, path: &Path) {
+        let mut users: Vec<PathBuf> = self
+            .refs
+            .users(&refs::Target::File(path.to_path_buf()))
+            .map(Path::to_path_buf)
+            .collect();
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            users.extend(
+                self.refs
+                    .users(&refs::Target::Unit(name.to_string()))
+                    .map(Path::to_path_buf),
+            );
+        }
+        for u in users {
+            self.mark_dirty(&u);
+        }
+    }
+
+    fn flush_diagnostics(&mut self) {
+        let dirty = std::mem::take(&mut self.dirty);
+        for path in dirty {
+            let r = catch_unwind(AssertUnwindSafe(|| diagnostics::publish(self, &path)));
+            if let Err(p) = r {
+                eprintln!(
+                    "quadlet-ls: diagnostics for {} panicked: {}",
+                    path.display(),
+                    panic_message(&p)
+                );
+            }
+        }
+    }
+
+    /// The text of a document: the open buffer, or the file on disk.
+    pub(crate) fn text(&self, uri: &Uri) -> Option<(PathBuf, Doc)> {
+        let path = convert::uri_to_path(uri)?;
+        if let Some(d) = self.docs.get(&path) {
+            return Some((path, d.clone()));
+        }
+        let text = self.ws.read().ok()?.read(&path).ok()?;
+        Some((path, Doc::new(uri.clone(), text, 0)))
+    }
+}
+
+pub(crate) fn targets_of(doc: &crate::syntax::Document, path: &Path) -> Vec<refs::Target> {
+    refs::extract(doc, path)
+        .into_iter()
+        .map(|r| r.target)
+        .collect()
+}
+
+pub(crate) enum Reply {
+    Ok(Value),
+    Err(ErrorCode, String),
+    /// Answered later by a worker.
+    Later,
+}
+
+fn with<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+    params: Value,
+    f: impl FnOnce(P) -> R,
+) -> Reply {
+    match serde_json::from_value::<P>(params) {
+        Ok(p) => match serde_json::to_value(f(p)) {
+            Ok(v) => Reply::Ok(v),
+            Err(e) => Reply::Err(ErrorCode::InternalError, e.to_string()),
+        },
+        Err(e) => Reply::Err(ErrorCode::InvalidParams, e.to_string()),
+    }
+}
+
+fn cancel_id(params: &Value) -> Option<RequestId> {
+    match params.get("id")? {
+        Value::Number(n) => n.as_i64().map(|i| RequestId::from(i as i32)),
+        Value::String(s) => Some(RequestId::from(s.clone())),
+        _ => None,
+    }
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
 }

@@ -95,8 +95,8 @@ async function gotoLine(line) {
   await page.waitForTimeout(200);
 }
 
-const UNIT_EDITOR = '.editor-group-container:first-child .editor-instance .monaco-editor';
-const PREVIEW_EDITOR = '.editor-group-container:nth-child(2) .editor-instance .monaco-editor';
+const UNIT_EDITOR = '.monaco-editor[data-uri$="/web.container"]';
+const PREVIEW_EDITOR = '.monaco-editor[data-uri^="quadlet-preview:"]';
 
 async function main() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'quadlet-chromium-'));
@@ -175,7 +175,8 @@ async function main() {
       await widget.waitFor({ state: 'visible', timeout: 15000 });
       const labels = await waitFor('keys in the suggestion list', async () => {
         const text = norm(await widget.innerText());
-        return /\bImage\b/.test(text) || /\bVolume\b/.test(text) || /\bEnvironment\b/.test(text) ? text : null;
+        // keys that are not in the document, so not mere word completions
+        return /\bVolume\b/.test(text) && /\bNetwork\b/.test(text) ? text : null;
       });
       console.log(`  completion shows: ${labels.split('\n').slice(0, 6).join(', ')}`);
       await page.keyboard.press('Escape');
@@ -186,24 +187,26 @@ async function main() {
       await gotoLine(7);
       await page.keyboard.press('Home');
       await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget');
-      await menu.waitFor({ state: 'visible', timeout: 15000 });
-      await waitFor('a fix in the menu', async () => (await menu.locator('.monaco-list-row').count()) > 0);
+      const rows = page.locator('.action-widget .monaco-list-row.action:visible');
+      await waitFor('a fix in the menu', async () => (await rows.count()) > 0, 15000);
+      console.log(`  quick fix: ${norm(await rows.first().innerText())}`);
       await page.keyboard.press('Enter');
       await waitFor('line 7 reads Environment=', async () =>
         (await editorText(UNIT_EDITOR)).split('\n').some((l) => l.startsWith('Environment=GREETING=hello')));
-      await waitFor('the squiggle to go', async () =>
-        (await page.locator(`${UNIT_EDITOR} .squiggly-error`).count()) === 0, 15000);
+      await waitFor('the problem to leave the Problems panel', async () =>
+        !/Environmen(?!t)/.test(norm(await page.locator('.markers-panel').innerText())), 15000);
     });
 
     await check('preview command shows the service with ExecStart=', async () => {
+      await page.keyboard.press('Escape');
       await page.locator(`${UNIT_EDITOR} .view-lines`).click();
+      await gotoLine(1);
       await runCommand('Quadlet: Preview generated service');
       await page.locator(PREVIEW_EDITOR).waitFor({ state: 'visible', timeout: 20000 });
       await waitFor('ExecStart= in the side editor', async () =>
         (await editorText(PREVIEW_EDITOR)).includes('ExecStart='), 20000);
-      const tab = page.locator('.editor-group-container:nth-child(2) .tab.active');
-      await waitFor('a .service tab', async () => /\.service/.test(await tab.innerText()));
+      await waitFor('a web.service tab', async () =>
+        (await page.locator('.tab', { hasText: 'web.service' }).count()) > 0);
     });
 
     await check('preview follows edits live', async () => {
@@ -216,9 +219,33 @@ async function main() {
       await waitFor('LIVE_EDIT in the preview', async () =>
         (await editorText(PREVIEW_EDITOR)).includes('LIVE_EDIT=1'), 20000);
     });
-    // The picture for the README: the unit beside its live preview.
-    fs.copyFileSync(path.join(artifacts, fs.readdirSync(artifacts).filter((f) => f.endsWith('.png')).sort().pop()),
-      path.join(artifacts, 'screenshot.png'));
+    await check('a typo is flagged while typing, with the preview beside', async () => {
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('Volum=data:/srv/data', { delay: 10 });
+      await page.keyboard.press('Escape');
+      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-error`);
+      await waitFor('a squiggle on the new line', async () => (await squiggle.count()) > 0, 20000);
+      // hover the last squiggle (the new line is the lowest one)
+      const boxes = [];
+      for (let i = 0; i < (await squiggle.count()); i++) {
+        const b = await squiggle.nth(i).boundingBox();
+        if (b) boxes.push(b);
+      }
+      boxes.sort((a, b) => a.y - b.y);
+      const box = boxes[boxes.length - 1];
+      await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2);
+      await waitFor('a hover naming Volum', async () => {
+        const hovers = page.locator('.monaco-hover:not(.hidden)');
+        for (let i = 0; i < (await hovers.count()); i++) {
+          if (norm(await hovers.nth(i).innerText()).includes('Volum')) return true;
+        }
+        return false;
+      }, 15000);
+      await page.waitForTimeout(300);
+      // the picture for the README: squiggle, message and the live preview
+      await page.screenshot({ path: path.join(artifacts, 'screenshot.png') });
+    });
   } finally {
     await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });

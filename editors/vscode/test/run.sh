@@ -114,6 +114,7 @@ node -e '
     "editor.minimap.enabled": false,
     "editor.hover.delay": 300,
     "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
+    "editor.wordBasedSuggestions": "off",
     "files.autoSave": "off",
     "window.zoomLevel": 0
   }, null, 2));
@@ -148,5 +149,5 @@ set +e
 rc=$?
 set -e
 cp "$WORK/code-server.log" "$ART/code-server.log" 2>/dev/null || true
-find "$WORK/data/logs" -name '*Quadlet*' -exec cp {} "$ART/" \; 2>/dev/null || true
+cp -r "$WORK/data/logs" "$ART/vscode-logs" 2>/dev/null || true
 exit "$rc"
