@@ -193,9 +193,18 @@ fn sections(s: &Server, kind: UnitKind, range: Range) -> Vec<CompletionItem> {
             .unwrap_or_default(),
     )];
     for (n, d) in [
-        ("Unit", "systemd unit options: description, dependencies (`After=`, `Requires=`, ...)."),
-        ("Service", "systemd service options, copied into the generated service."),
-        ("Install", "systemd install options (`WantedBy=`): the generator enables the unit this way."),
+        (
+            "Unit",
+            "systemd unit options: description, dependencies (`After=`, `Requires=`, ...).",
+        ),
+        (
+            "Service",
+            "systemd service options, copied into the generated service.",
+        ),
+        (
+            "Install",
+            "systemd install options (`WantedBy=`): the generator enables the unit this way.",
+        ),
     ] {
         names.push((n, d.to_string()));
     }
@@ -327,10 +336,26 @@ fn specifier_items(range: Range) -> Vec<CompletionItem> {
 
 /// systemd keys whose values are unit names.
 const UNIT_LIST_KEYS: &[&str] = &[
-    "After", "Before", "Requires", "Wants", "BindsTo", "PartOf", "Requisite", "Upholds",
-    "Conflicts", "OnFailure", "OnSuccess", "PropagatesReloadTo", "ReloadPropagatedFrom",
-    "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "WantedBy", "RequiredBy",
-    "UpheldBy", "Also",
+    "After",
+    "Before",
+    "Requires",
+    "Wants",
+    "BindsTo",
+    "PartOf",
+    "Requisite",
+    "Upholds",
+    "Conflicts",
+    "OnFailure",
+    "OnSuccess",
+    "PropagatesReloadTo",
+    "ReloadPropagatedFrom",
+    "PropagatesStopTo",
+    "StopPropagatedFrom",
+    "JoinsNamespaceOf",
+    "WantedBy",
+    "RequiredBy",
+    "UpheldBy",
+    "Also",
 ];
 
 const TARGETS: &[&str] = &[
@@ -443,7 +468,10 @@ fn values(
 const USERNS: &[(&str, &str)] = &[
     ("auto", "podman picks a free range of IDs for the container"),
     ("host", "run in the host's user namespace (no mapping)"),
-    ("keep-id", "map the current user to the same ID inside the container"),
+    (
+        "keep-id",
+        "map the current user to the same ID inside the container",
+    ),
     ("nomap", "do not map the current user into the container"),
     ("ns:", "join the user namespace at the given path"),
     ("private", "a new user namespace"),
@@ -470,9 +498,21 @@ mod tests {
     #[test]
     fn contexts() {
         assert_eq!(ctx("[Cont|"), Context::Header(Span::new(0, 5)));
-        assert!(matches!(ctx("[Container]\nPub|"), Context::Key { section: Some(s), word } if s == "Container" && word == Span::new(12, 15)));
-        assert!(matches!(ctx("[Container]\nPull=ne|"), Context::Value { key, value, .. } if key == "Pull" && value == "ne"));
+        assert!(
+            matches!(ctx("[Container]\nPub|"), Context::Key { section: Some(s), word } if s == "Container" && word == Span::new(12, 15))
+        );
+        assert!(
+            matches!(ctx("[Container]\nPull=ne|"), Context::Value { key, value, .. } if key == "Pull" && value == "ne")
+        );
         assert_eq!(ctx("[Container]\n# Pu|"), Context::None);
-        assert_eq!(ctx("[Container]\nExec=a b|"), Context::Value { section: Some("Container".into()), key: "Exec".into(), value: "a b".into(), value_start: 17 });
+        assert_eq!(
+            ctx("[Container]\nExec=a b|"),
+            Context::Value {
+                section: Some("Container".into()),
+                key: "Exec".into(),
+                value: "a b".into(),
+                value_start: 17
+            }
+        );
     }
 }

@@ -480,12 +480,18 @@ impl Server {
             "textDocument/codeLens" => with(p, |x| preview::code_lens(self, x)),
             PREVIEW_METHOD => match preview::target_from_params(&p) {
                 Some(uri) => self.spawn_preview(req.id, uri),
-                None => Reply::Err(ErrorCode::InvalidParams, "expected {textDocument: {uri}}".into()),
+                None => Reply::Err(
+                    ErrorCode::InvalidParams,
+                    "expected {textDocument: {uri}}".into(),
+                ),
             },
             "workspace/executeCommand" => {
                 let cmd = p.get("command").and_then(Value::as_str).unwrap_or("");
                 if cmd != PREVIEW_COMMAND {
-                    return Reply::Err(ErrorCode::InvalidParams, format!("unknown command `{cmd}`"));
+                    return Reply::Err(
+                        ErrorCode::InvalidParams,
+                        format!("unknown command `{cmd}`"),
+                    );
                 }
                 match preview::target_from_command(&p) {
                     Some(uri) => self.spawn_preview(req.id, uri),
@@ -511,7 +517,9 @@ impl Server {
                 let id = id.clone();
                 move || {
                     let result = catch_unwind(AssertUnwindSafe(|| {
-                        let ws = ws.read().map_err(|_| "workspace lock poisoned".to_string())?;
+                        let ws = ws
+                            .read()
+                            .map_err(|_| "workspace lock poisoned".to_string())?;
                         Ok::<_, String>(preview::preview(&ws, &path, &settings, enc))
                     }));
                     let resp = match result {
@@ -534,7 +542,10 @@ impl Server {
             Ok(_) => Reply::Later,
             Err(e) => {
                 self.inflight.remove(&id);
-                Reply::Err(ErrorCode::InternalError, format!("cannot start a worker: {e}"))
+                Reply::Err(
+                    ErrorCode::InternalError,
+                    format!("cannot start a worker: {e}"),
+                )
             }
         }
     }

@@ -25,7 +25,14 @@ pub struct Ref {
 }
 
 const UNIT_SECTIONS: [&str; 8] = [
-    "Container", "Volume", "Network", "Kube", "Pod", "Image", "Build", "Artifact",
+    "Container",
+    "Volume",
+    "Network",
+    "Kube",
+    "Pod",
+    "Image",
+    "Build",
+    "Artifact",
 ];
 
 /// The directory relative paths resolve against: the unit's own directory,
@@ -131,7 +138,11 @@ impl RefIndex {
 
     /// Files that reference a target.
     pub fn users(&self, t: &Target) -> impl Iterator<Item = &Path> {
-        self.reverse.get(t).into_iter().flatten().map(|p| p.as_path())
+        self.reverse
+            .get(t)
+            .into_iter()
+            .flatten()
+            .map(|p| p.as_path())
     }
 
     pub fn targets(&self, path: &Path) -> &[Target] {
