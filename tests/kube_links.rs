@@ -1,5 +1,6 @@
 //! A `.kube` unit's Yaml=, ConfigMap= and PublishPort= against its files.
 
+use quadlet_ls::diag::Severity;
 use quadlet_ls::kube::{check_unit_links, unit_files, Options};
 use quadlet_ls::model::Unit;
 use quadlet_ls::workspace::{MemFs, Workspace};
@@ -60,7 +61,7 @@ fn missing_files_are_errors_on_the_value() {
         .all(|(s, x)| *s == 0 && x.code == "kube-missing-file"));
     assert_eq!(
         d[0].1.message,
-        "Yaml= file /etc/containers/systemd/nope.yaml does not exist"
+        "Yaml= file /etc/containers/systemd/nope.yaml does not exist; podman kube play will fail when the service starts"
     );
 }
 

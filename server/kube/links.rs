@@ -146,10 +146,14 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
             all_read = false;
             out.push((
                 r.source,
-                Diagnostic::error(
+                Diagnostic::warning(
                     "kube-missing-file",
                     r.span,
-                    format!("{}= file {} does not exist", r.key, path.display()),
+                    format!(
+                        "{}= file {} does not exist; podman kube play will fail when the service starts",
+                        r.key,
+                        path.display()
+                    ),
                 ),
             ));
             continue;
@@ -228,7 +232,7 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
                 };
                 out.push((
                     f.source,
-                    Diagnostic::error("kube-nothing-to-play", f.span, msg),
+                    Diagnostic::warning("kube-nothing-to-play", f.span, msg),
                 ));
             }
         }
