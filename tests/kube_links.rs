@@ -58,7 +58,7 @@ fn missing_files_are_errors_on_the_value() {
     assert_eq!(spans, vec!["nope.yaml", "cm.yaml", "other.yaml"]);
     assert!(d
         .iter()
-        .all(|(s, x)| *s == 0 && x.code == "kube-missing-file"));
+        .all(|(s, x)| *s == 0 && x.code == "kube-missing-file" && x.severity == Severity::Warning));
     assert_eq!(
         d[0].1.message,
         "Yaml= file /etc/containers/systemd/nope.yaml does not exist; podman kube play will fail when the service starts"
