@@ -778,6 +778,20 @@ mod tests {
     }
 
     #[test]
+    fn spans_far_into_multibyte_text() {
+        // past many checkpoints of the char-to-byte map
+        let mut t = String::new();
+        for i in 0..700 {
+            t.push_str(&format!("k{i}: \"ü€𝄞 {i}\"\n"));
+        }
+        let y = parse(&t);
+        let root = y.docs[0].root.unwrap();
+        let (k, v) = y.get(root, "k699").unwrap();
+        assert_eq!(y.span(k).slice(&t), "k699");
+        assert_eq!(y.span(v).slice(&t), "\"ü€𝄞 699\"");
+    }
+
+    #[test]
     fn core_schema() {
         assert_eq!(resolve_scalar("80", Style::Plain, None), Scalar::Int(80));
         assert_eq!(resolve_scalar("80", Style::Quoted, None), Scalar::Str);
