@@ -323,3 +323,15 @@ fn trailing_comments_are_not_part_of_the_range() {
         .collect();
     assert_eq!(c, vec!["# the pod", "# a string", "# a list"]);
 }
+
+#[test]
+fn container_names_are_unique_in_a_pod() {
+    let t = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - {name: web, image: i}\n  containers:\n  - {name: app, image: i}\n  - {name: web, image: i}\n";
+    let d = check(t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let e = expect(t, &d, "kube-duplicate-name", "app", "web");
+    assert_eq!(
+        e.message,
+        "another container of this pod is already named \"web\"; podman kube play cannot create both"
+    );
+}

@@ -102,6 +102,11 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         "a field podman kube play needs (names, images)",
     ),
     (
+        "kube-duplicate-name",
+        Severity::Error,
+        "two containers of one pod with the same name",
+    ),
+    (
         "kube-volume-mount",
         Severity::Error,
         "a volume mount naming no volume of the pod",

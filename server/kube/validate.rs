@@ -796,6 +796,34 @@ fn mapping_checks(y: &Yaml<'_>, def: &str, p: &Pair<'_>, out: &mut Vec<Diagnosti
                 }
             }
         }
+        // Container names become podman container names (pod-container):
+        // a repeated one cannot be created.
+        let mut names: Vec<&str> = Vec::new();
+        for list in ["initContainers", "containers"] {
+            let Some((_, cs)) = find_key(y, p.map, list, 0) else {
+                continue;
+            };
+            for &c in y.items(cs) {
+                let Some((_, n)) = find_key(y, c, "name", 0) else {
+                    continue;
+                };
+                let Some(name) = y.scalar(n).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                if names.contains(&name) {
+                    out.push(Diagnostic::error(
+                        "kube-duplicate-name",
+                        y.span(n),
+                        format!(
+                            "another container of this pod is already named \"{name}\"; \
+                             podman kube play cannot create both"
+                        ),
+                    ));
+                } else {
+                    names.push(name);
+                }
+            }
+        }
         let vm = &podman.volume_mounts;
         for list in ["containers", "initContainers"] {
             let Some((_, cs)) = y.get(p.map, list) else {
