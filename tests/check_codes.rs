@@ -18,6 +18,7 @@ fn codes_in(dir: &Path) -> Vec<String> {
     if let Ok(v) = std::fs::read_to_string(dir.join("PODMAN_VERSION")) {
         opts.podman_version = Version::parse(&v).unwrap();
     }
+    opts.user = dir.join("USER").exists();
     let ws = Workspace::load(Arc::new(DiskFs), &[dir.to_path_buf()]);
     check::check_workspace(&ws, &opts)
         .into_iter()
