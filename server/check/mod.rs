@@ -160,6 +160,11 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         "User=, Group= or DynamicUser= in [Service], which podman warns about",
     ),
     (
+        "user-install-target",
+        Severity::Warning,
+        "a rootless unit installed into a target only the system manager has",
+    ),
+    (
         "unreadable-file",
         Severity::Error,
         "a unit or drop-in file that cannot be read",
