@@ -194,3 +194,23 @@ fn every_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_code_used_in_the_checks_is_registered() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("server/check");
+    let mut used = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("diag(") {
+            rest = &rest[i + 5..];
+            let t = rest.trim_start();
+            if let Some(q) = t.strip_prefix('"') {
+                let code = &q[..q.find('"').unwrap()];
+                assert!(CODES.iter().any(|c| c.0 == code), "{code} is not in CODES");
+                used += 1;
+            }
+        }
+    }
+    assert!(used > 20);
+}
