@@ -171,10 +171,15 @@ pub static CODES: &[(&str, Severity, &str)] = &[
     ),
 ];
 
+/// Every code quadlet-ls reports: the unit checks, then the Kubernetes YAML
+/// checks.
+pub fn all_codes() -> impl Iterator<Item = &'static (&'static str, Severity, &'static str)> {
+    CODES.iter().chain(crate::kube::CODES.iter())
+}
+
 /// The default severity of a code (Error for unknown codes).
 pub fn default_severity(code: &str) -> Severity {
-    CODES
-        .iter()
+    all_codes()
         .find(|c| c.0 == code)
         .map_or(Severity::Error, |c| c.1)
 }

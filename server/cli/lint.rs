@@ -2,11 +2,12 @@
 //! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
 //! warnings with `--deny-warnings`), 2 usage or I/O error.
 
-use crate::check::{self, FileResult, Options, CODES};
+use crate::check::{self, FileResult, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::line_index::{Encoding, LineIndex};
+use crate::model::Unit;
 use crate::schema::Version;
-use crate::workspace::{classify, DiskFs, FileRole, Workspace};
+use crate::workspace::{classify, DiskFs, FileRole, UnitKind, Workspace};
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -144,7 +145,7 @@ pub fn run(args: LintArgs) -> ExitCode {
     let mut disabled: BTreeSet<String> = cfg.disable.iter().cloned().collect();
     disabled.extend(args.disable.iter().cloned());
     for c in &disabled {
-        if !CODES.iter().any(|k| k.0 == c) {
+        if !check::all_codes().any(|k| k.0 == c) {
             eprintln!("quadlet-ls lint: note: `{c}` is not a check code of quadlet-ls; disabling it anyway");
         }
     }
@@ -336,27 +337,23 @@ pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<St
         }
     }
 
-    // Kubernetes YAML used by the .kube units checked.
+    // Kubernetes YAML used by the .kube units checked (Yaml= and ConfigMap=
+    // files, resolved as podman resolves them, drop-ins included).
     let mut yamls: BTreeMap<PathBuf, ()> = BTreeMap::new();
     for r in &results {
-        if r.path.extension().is_none_or(|x| x != "kube") {
+        if !matches!(classify(&r.path), FileRole::Unit(ref n) if n.kind == UnitKind::Kube) {
             continue;
         }
-        let doc = crate::syntax::parse(&r.text);
-        let base = r.path.parent().unwrap_or(Path::new("/"));
-        for e in doc.all("Kube", "Yaml") {
-            for word in e.value.split_whitespace() {
-                if word.starts_with('%') {
-                    continue;
-                }
-                let p = base.join(word);
-                if !p.is_file() {
-                    continue;
-                }
-                if let Ok(c) = std::fs::canonicalize(&p) {
-                    yamls.insert(c, ());
-                }
+        let Ok((unit, _)) = Unit::load(&ws, &r.path, Some(r.text.clone())) else {
+            continue;
+        };
+        for f in crate::kube::unit_files(&unit) {
+            let Some(p) = f.path else { continue };
+            if !ws.exists(&p) {
+                continue;
             }
+            let c = ws.fs().canonicalize(&p).unwrap_or(p);
+            yamls.insert(c, ());
         }
     }
     for (y, ()) in yamls {
@@ -546,8 +543,7 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
-    let mut rules: Vec<(String, Severity, String)> = CODES
-        .iter()
+    let mut rules: Vec<(String, Severity, String)> = check::all_codes()
         .map(|(c, s, d)| (c.to_string(), *s, d.to_string()))
         .collect();
     let mut results = Vec::new();
