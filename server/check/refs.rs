@@ -7,36 +7,6 @@ use super::FileCtx;
 use crate::diag::Diagnostic;
 use crate::syntax::Entry;
 
-/// `[Unit]` keys whose Quadlet unit names the generator translates.
-const DEPENDENCY_KEYS: [&str; 15] = [
-    "After",
-    "Before",
-    "BindsTo",
-    "Conflicts",
-    "OnFailure",
-    "OnSuccess",
-    "PartOf",
-    "PropagatesReloadTo",
-    "PropagatesStopTo",
-    "ReloadPropagatedFrom",
-    "Requires",
-    "Requisite",
-    "StopPropagatedFrom",
-    "Upholds",
-    "Wants",
-];
-
-const UNIT_EXTS: [&str; 8] = [
-    ".container",
-    ".volume",
-    ".network",
-    ".kube",
-    ".image",
-    ".build",
-    ".pod",
-    ".artifact",
-];
-
 pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
     if cx.ws.dirs().is_empty() {
         // No search path to resolve against.
@@ -96,11 +66,11 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
         }
     }
     for e in cx.doc.section_entries("Unit") {
-        if !DEPENDENCY_KEYS.contains(&e.key.as_str()) {
+        if !crate::model::DEPENDENCY_KEYS.contains(&e.key.as_str()) {
             continue;
         }
         for word in e.value.split_whitespace() {
-            if UNIT_EXTS.iter().any(|x| word.ends_with(x)) {
+            if crate::workspace::UnitKind::from_file_name(word).is_some() {
                 need(cx, e, word, "dependency", out);
             }
         }
@@ -109,6 +79,22 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
 
 fn need(cx: &FileCtx, e: &Entry, name: &str, what: &str, out: &mut Vec<Diagnostic>) {
     if cx.ws.unit(name).is_some() {
+        // A template container's name keeps unresolved specifiers, so
+        // podman cannot join its network.
+        let template = name
+            .strip_suffix(".container")
+            .is_some_and(|stem| stem.ends_with('@'));
+        if template && what == "unit" {
+            let span = e
+                .value
+                .find(name)
+                .map_or(e.value_span, |i| e.value_range(i, i + name.len()));
+            out.push(diag(
+                "invalid-value",
+                span,
+                format!("{name} is a template: podman cannot get the name of its container; name an instance or a plain unit"),
+            ));
+        }
         return;
     }
     // Point at the name inside the value when it can be found.

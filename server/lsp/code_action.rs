@@ -18,8 +18,9 @@ pub fn code_actions(s: &Server, p: CodeActionParams) -> Option<Vec<CodeActionOrC
     let only = p.context.only.as_ref();
     let allowed = |k: &CodeActionKind| {
         only.is_none_or(|o| {
-            o.iter()
-                .any(|w| k.as_str() == w.as_str() || k.as_str().starts_with(&format!("{}.", w.as_str())))
+            o.iter().any(|w| {
+                k.as_str() == w.as_str() || k.as_str().starts_with(&format!("{}.", w.as_str()))
+            })
         })
     };
     let mut out = Vec::new();

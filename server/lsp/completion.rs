@@ -136,9 +136,7 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
         Context::None => return None,
         Context::Header(span) => sections(s, kind, range(span)),
         Context::Key { section, word } => {
-            let Some(section) = section else {
-                return None;
-            };
+            let section = section?;
             let present: Vec<&str> = parsed
                 .section_entries(&section)
                 .filter(|e| !e.key_span.touches(offset))
@@ -193,9 +191,18 @@ fn sections(s: &Server, kind: UnitKind, range: Range) -> Vec<CompletionItem> {
             .unwrap_or_default(),
     )];
     for (n, d) in [
-        ("Unit", "systemd unit options: description, dependencies (`After=`, `Requires=`, ...)."),
-        ("Service", "systemd service options, copied into the generated service."),
-        ("Install", "systemd install options (`WantedBy=`): the generator enables the unit this way."),
+        (
+            "Unit",
+            "systemd unit options: description, dependencies (`After=`, `Requires=`, ...).",
+        ),
+        (
+            "Service",
+            "systemd service options, copied into the generated service.",
+        ),
+        (
+            "Install",
+            "systemd install options (`WantedBy=`): the generator enables the unit this way.",
+        ),
     ] {
         names.push((n, d.to_string()));
     }
@@ -258,7 +265,6 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
             .keys(section)
             .iter()
             .filter(|k| k.is_podman_key() && k.since <= s.settings.podman_version)
-            .filter(|k| k.repeat || !present.contains(&k.key.as_str()))
             .map(|k| {
                 let choices = value_choices(k);
                 let (insert, format) = if s.caps.snippets {
@@ -271,18 +277,31 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
                 } else {
                     (format!("{}=", k.key), InsertTextFormat::PLAIN_TEXT)
                 };
+                let already = !k.repeat && present.contains(&k.key.as_str());
                 let mut detail = format!("since podman {}", k.since);
                 if let Some(f) = &k.flag {
                     detail.push_str(&format!(" · {f}"));
                 }
+                if already {
+                    detail.push_str(" · already set");
+                }
                 let deprecated = k.deprecated.is_some();
+                // Unused keys first, then keys already set (a later value
+                // wins), deprecated ones last.
+                let rank = if deprecated {
+                    3
+                } else if already {
+                    2
+                } else {
+                    1
+                };
                 CompletionItem {
                     label: k.key.clone(),
                     kind: Some(CompletionItemKind::PROPERTY),
                     detail: Some(detail),
                     documentation: Some(markdown(key_doc(k))),
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
-                    sort_text: Some(format!("{}{}", if deprecated { "~" } else { "" }, k.key)),
+                    sort_text: Some(format!("{rank}{}", k.key)),
                     filter_text: Some(k.key.clone()),
                     insert_text_format: Some(format),
                     text_edit: edit(range, insert),
@@ -327,10 +346,26 @@ fn specifier_items(range: Range) -> Vec<CompletionItem> {
 
 /// systemd keys whose values are unit names.
 const UNIT_LIST_KEYS: &[&str] = &[
-    "After", "Before", "Requires", "Wants", "BindsTo", "PartOf", "Requisite", "Upholds",
-    "Conflicts", "OnFailure", "OnSuccess", "PropagatesReloadTo", "ReloadPropagatedFrom",
-    "PropagatesStopTo", "StopPropagatedFrom", "JoinsNamespaceOf", "WantedBy", "RequiredBy",
-    "UpheldBy", "Also",
+    "After",
+    "Before",
+    "Requires",
+    "Wants",
+    "BindsTo",
+    "PartOf",
+    "Requisite",
+    "Upholds",
+    "Conflicts",
+    "OnFailure",
+    "OnSuccess",
+    "PropagatesReloadTo",
+    "ReloadPropagatedFrom",
+    "PropagatesStopTo",
+    "StopPropagatedFrom",
+    "JoinsNamespaceOf",
+    "WantedBy",
+    "RequiredBy",
+    "UpheldBy",
+    "Also",
 ];
 
 const TARGETS: &[&str] = &[
@@ -443,7 +478,10 @@ fn values(
 const USERNS: &[(&str, &str)] = &[
     ("auto", "podman picks a free range of IDs for the container"),
     ("host", "run in the host's user namespace (no mapping)"),
-    ("keep-id", "map the current user to the same ID inside the container"),
+    (
+        "keep-id",
+        "map the current user to the same ID inside the container",
+    ),
     ("nomap", "do not map the current user into the container"),
     ("ns:", "join the user namespace at the given path"),
     ("private", "a new user namespace"),
@@ -470,9 +508,21 @@ mod tests {
     #[test]
     fn contexts() {
         assert_eq!(ctx("[Cont|"), Context::Header(Span::new(0, 5)));
-        assert!(matches!(ctx("[Container]\nPub|"), Context::Key { section: Some(s), word } if s == "Container" && word == Span::new(12, 15)));
-        assert!(matches!(ctx("[Container]\nPull=ne|"), Context::Value { key, value, .. } if key == "Pull" && value == "ne"));
+        assert!(
+            matches!(ctx("[Container]\nPub|"), Context::Key { section: Some(s), word } if s == "Container" && word == Span::new(12, 15))
+        );
+        assert!(
+            matches!(ctx("[Container]\nPull=ne|"), Context::Value { key, value, .. } if key == "Pull" && value == "ne")
+        );
         assert_eq!(ctx("[Container]\n# Pu|"), Context::None);
-        assert_eq!(ctx("[Container]\nExec=a b|"), Context::Value { section: Some("Container".into()), key: "Exec".into(), value: "a b".into(), value_start: 17 });
+        assert_eq!(
+            ctx("[Container]\nExec=a b|"),
+            Context::Value {
+                section: Some("Container".into()),
+                key: "Exec".into(),
+                value: "a b".into(),
+                value_start: 17
+            }
+        );
     }
 }

@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 /// Whether a YAML file is one the server checks.
 pub fn is_kube_yaml(s: &Server, path: &Path) -> bool {
-    if s
-        .refs
+    if s.refs
         .users(&Target::File(path.to_path_buf()))
         .next()
         .is_some()

@@ -70,7 +70,12 @@ fn value_tokens(text: &str, span: Span, out: &mut Vec<(Span, u32)>) {
     }
 }
 
-fn encode(s: &Server, text: &str, index: &crate::line_index::LineIndex, toks: &[(Span, u32)]) -> Vec<SemanticToken> {
+fn encode(
+    s: &Server,
+    text: &str,
+    index: &crate::line_index::LineIndex,
+    toks: &[(Span, u32)],
+) -> Vec<SemanticToken> {
     let mut out = Vec::with_capacity(toks.len());
     let (mut pl, mut pc) = (0u32, 0u32);
     for &(sp, ty) in toks {
@@ -80,7 +85,11 @@ fn encode(s: &Server, text: &str, index: &crate::line_index::LineIndex, toks: &[
             continue;
         }
         let dl = a.line - pl;
-        let dc = if dl == 0 { a.character - pc } else { a.character };
+        let dc = if dl == 0 {
+            a.character - pc
+        } else {
+            a.character
+        };
         out.push(SemanticToken {
             delta_line: dl,
             delta_start: dc,

@@ -42,9 +42,11 @@ pub fn document_symbols(s: &Server, p: DocumentSymbolParams) -> Option<DocumentS
     let parsed = syntax::parse(text);
     let mut out = Vec::new();
     for (h, first, last) in blocks(&parsed) {
-        let (Some(header), Some(fl), Some(ll)) =
-            (parsed.headers.get(h), parsed.lines.get(first), parsed.lines.get(last))
-        else {
+        let (Some(header), Some(fl), Some(ll)) = (
+            parsed.headers.get(h),
+            parsed.lines.get(first),
+            parsed.lines.get(last),
+        ) else {
             continue;
         };
         let children: Vec<DocumentSymbol> = parsed.lines[first..=last]
@@ -54,7 +56,11 @@ pub fn document_symbols(s: &Server, p: DocumentSymbolParams) -> Option<DocumentS
                 _ => None,
             })
             .map(|e| DocumentSymbol {
-                name: if e.key.is_empty() { "?".into() } else { e.key.clone() },
+                name: if e.key.is_empty() {
+                    "?".into()
+                } else {
+                    e.key.clone()
+                },
                 detail: (!e.value.is_empty()).then(|| e.value.chars().take(80).collect()),
                 kind: SymbolKind::PROPERTY,
                 tags: None,
@@ -100,7 +106,11 @@ pub fn folding_ranges(s: &Server, p: FoldingRangeParams) -> Option<Vec<FoldingRa
     let mut out = Vec::new();
     for (_, first, last) in blocks(&parsed) {
         if let (Some(a), Some(b)) = (parsed.lines.get(first), parsed.lines.get(last)) {
-            out.extend(fold(a.span.start, b.span.end, Some(FoldingRangeKind::Region)));
+            out.extend(fold(
+                a.span.start,
+                b.span.end,
+                Some(FoldingRangeKind::Region),
+            ));
         }
     }
     // Runs of comment lines.
