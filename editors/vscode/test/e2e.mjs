@@ -276,6 +276,27 @@ async function main() {
       // the picture for the README: the warning, its message and the live preview
       await page.screenshot({ path: path.join(artifacts, 'screenshot.png') });
     });
+    await check('YAML of a .kube unit gets diagnostics, other YAML does not', async () => {
+      await page.mouse.move(5, 400);
+      await page.keyboard.press('Escape');
+      const panel = page.locator('.markers-panel');
+      const open = async (name) => {
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible', timeout: 10000 });
+        await input.fill(name);
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator(`.monaco-editor[data-uri$="/${name}"]`).waitFor({ state: 'visible' });
+      };
+      await open('app.yaml');
+      await waitFor('the unknown field of app.yaml in the Problems panel', async () =>
+        norm(await panel.innerText()).includes('imagePullPolicee'), 20000);
+      await open('other.yaml');
+      await page.waitForTimeout(3000);
+      const text = norm(await panel.innerText());
+      if (text.includes('other.yaml')) throw new Error(`other.yaml got problems: ${text.slice(0, 200)}`);
+    });
   } finally {
     await context.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });

@@ -95,7 +95,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$WORK/data/User" "$WORK/data/Machine" "$WORK/extensions" "$WORK/home" "$WORK/project"
-cp "$HERE/fixture/web.container" "$WORK/project/"
+cp "$HERE"/fixture/* "$WORK/project/"
 node -e '
   const [file, server] = process.argv.slice(1);
   require("fs").writeFileSync(file, JSON.stringify({
