@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { grammarChecks } from './grammar.mjs';
 
-const [url, artifacts, project] = process.argv.slice(2);
+const [url, artifacts, project, userSettings] = process.argv.slice(2);
 if (!url || !artifacts || !project) {
   console.error('usage: node e2e.mjs URL ARTIFACT_DIR PROJECT_DIR');
   process.exit(2);
@@ -111,6 +111,24 @@ async function previewShows(text) {
   return found;
 }
 
+/** Hover the mouse over `locator` until a hover containing `text` shows. */
+async function hoverUntil(locator, text, timeout = 15000) {
+  let n = 0;
+  await waitFor(`a hover naming ${text}`, async () => {
+    if (n++ % 8 === 0) {
+      const box = await locator.boundingBox();
+      if (!box) return false;
+      await page.mouse.move(box.x + box.width / 2, box.y - 40);
+      await page.mouse.move(box.x + Math.min(12, box.width / 2), box.y + box.height / 2, { steps: 3 });
+    }
+    const hovers = page.locator('.monaco-hover:not(.hidden)');
+    for (let i = 0; i < (await hovers.count()); i++) {
+      if (norm(await hovers.nth(i).innerText()).includes(text)) return true;
+    }
+    return false;
+  }, timeout);
+}
+
 const UNIT_EDITOR = '.monaco-editor[data-uri$="/web.container"]';
 const PREVIEW_EDITOR = '.monaco-editor[data-uri^="quadlet-preview:"]';
 
@@ -161,18 +179,7 @@ async function main() {
     });
 
     await check('hover over the squiggle shows the message', async () => {
-      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-error`).first();
-      const box = await squiggle.boundingBox();
-      if (!box) throw new Error('squiggle has no box');
-      await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2);
-      await waitFor('a hover naming Environmen', async () => {
-        const hovers = page.locator('.monaco-hover:not(.hidden)');
-        const n = await hovers.count();
-        for (let i = 0; i < n; i++) {
-          if (norm(await hovers.nth(i).innerText()).includes('Environmen')) return true;
-        }
-        return false;
-      }, 15000);
+      await hoverUntil(page.locator(`${UNIT_EDITOR} .squiggly-error`).first(), 'Environmen');
     });
 
     await check('problems panel lists the error', async () => {
@@ -262,20 +269,36 @@ async function main() {
         const t = await editorText(PREVIEW_EDITOR);
         return t.startsWith('[Unit]') && !t.includes('# error');
       }, 5000);
-      const box = await squiggle.last().boundingBox();
-      if (!box) throw new Error('squiggle has no box');
-      await page.mouse.move(box.x + Math.min(12, box.width / 2), box.y + box.height / 2);
-      await waitFor('a hover naming yess', async () => {
-        const hovers = page.locator('.monaco-hover:not(.hidden)');
-        for (let i = 0; i < (await hovers.count()); i++) {
-          if (norm(await hovers.nth(i).innerText()).includes('yess')) return true;
-        }
-        return false;
-      }, 15000);
+      await hoverUntil(squiggle.last(), 'yess');
       await page.waitForTimeout(300);
       // the picture for the README: the warning, its message and the live preview
       await page.screenshot({ path: path.join(artifacts, 'screenshot.png') });
     });
+    await check('a settings change applies without a restart (disabledRules)', async () => {
+      // the way a person does it: the Settings editor, "Add Item"
+      await page.mouse.move(5, 400);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+,');
+      const search = page.locator('.settings-editor .settings-header .monaco-editor textarea').first();
+      await search.waitFor({ state: 'attached', timeout: 15000 });
+      await search.focus();
+      await page.keyboard.type('quadlet-ls.disabledRules', { delay: 5 });
+      const add = page.locator('.settings-editor .setting-list-addButton').first();
+      await add.waitFor({ state: 'visible', timeout: 15000 });
+      await add.click();
+      // the new item's input has the focus
+      await page.waitForTimeout(300);
+      await page.keyboard.type('invalid-bool', { delay: 5 });
+      await page.keyboard.press('Enter');
+      await waitFor('the setting saved', async () =>
+        !userSettings || fs.readFileSync(userSettings, 'utf8').includes('invalid-bool'), 10000);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await waitFor('the invalid-bool warning to go', async () =>
+        (await page.locator(`${UNIT_EDITOR} .squiggly-warning`).count()) === 0 &&
+        !norm(await page.locator('.markers-panel').innerText()).includes('yess'), 20000);
+    });
+
     await check('YAML of a .kube unit gets diagnostics, other YAML does not', async () => {
       await page.mouse.move(5, 400);
       await page.keyboard.press('Escape');

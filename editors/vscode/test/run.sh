@@ -150,7 +150,8 @@ done
 rm -rf "$ART"
 mkdir -p "$ART"
 set +e
-(cd "$EXT" && node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT/?folder=$WORK/project" "$ART" "$WORK/project")
+(cd "$EXT" && node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT/?folder=$WORK/project" "$ART" "$WORK/project" \
+  "$WORK/data/User/settings.json")
 rc=$?
 set -e
 cp "$WORK/code-server.log" "$ART/code-server.log" 2>/dev/null || true
