@@ -24,7 +24,7 @@ if [ -z "${QUADLET_LS:-}" ]; then
     echo "nvim: 0 passed, 1 failed"
     exit 1
   fi
-  QUADLET_LS="$REPO/target/debug/quadlet-ls"
+  QUADLET_LS="${CARGO_TARGET_DIR:-$REPO/target}/debug/quadlet-ls"
 fi
 export QUADLET_LS
 

@@ -82,7 +82,7 @@ VSIX="$EXT/quadlet-ls.vsix"
 if [ -z "${QUADLET_LS:-}" ]; then
   say "cargo build"
   (cd "$REPO" && cargo build --locked --bin quadlet-ls >&2) || fail_setup "cargo build"
-  QUADLET_LS="$REPO/target/debug/quadlet-ls"
+  QUADLET_LS="${CARGO_TARGET_DIR:-$REPO/target}/debug/quadlet-ls"
 fi
 [ -x "$QUADLET_LS" ] || fail_setup "no server at $QUADLET_LS"
 
