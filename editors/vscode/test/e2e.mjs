@@ -285,13 +285,20 @@ async function main() {
       await page.keyboard.type('quadlet-ls.disabledRules', { delay: 5 });
       const add = page.locator('.settings-editor .setting-list-addButton').first();
       await add.waitFor({ state: 'visible', timeout: 15000 });
-      await add.click();
-      // the new item's input has the focus
-      await page.waitForTimeout(300);
-      await page.keyboard.type('invalid-bool', { delay: 5 });
-      await page.keyboard.press('Enter');
-      await waitFor('the setting saved', async () =>
-        !userSettings || fs.readFileSync(userSettings, 'utf8').includes('invalid-bool'), 10000);
+      await page.waitForTimeout(1000); // let the search results settle
+      const saved = () => fs.readFileSync(userSettings, 'utf8').includes('invalid-bool');
+      for (let attempt = 0; attempt < 4 && !saved(); attempt++) {
+        await add.click();
+        // the new item's input takes the focus
+        const focused = await waitFor('the new item input', async () =>
+          page.evaluate(() => document.activeElement?.tagName === 'INPUT' &&
+            !!document.activeElement.closest('.settings-editor')), 3000).catch(() => false);
+        if (!focused) continue;
+        await page.keyboard.type('invalid-bool', { delay: 5 });
+        await page.keyboard.press('Enter');
+        await waitFor('the setting saved', async () => saved(), 3000).catch(() => {});
+      }
+      if (!saved()) throw new Error('the Settings editor did not save quadlet-ls.disabledRules');
       await page.keyboard.press('Escape');
       await page.keyboard.press('Escape');
       await waitFor('the invalid-bool warning to go', async () =>
