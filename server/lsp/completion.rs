@@ -136,9 +136,7 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
         Context::None => return None,
         Context::Header(span) => sections(s, kind, range(span)),
         Context::Key { section, word } => {
-            let Some(section) = section else {
-                return None;
-            };
+            let section = section?;
             let present: Vec<&str> = parsed
                 .section_entries(&section)
                 .filter(|e| !e.key_span.touches(offset))
@@ -267,7 +265,6 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
             .keys(section)
             .iter()
             .filter(|k| k.is_podman_key() && k.since <= s.settings.podman_version)
-            .filter(|k| k.repeat || !present.contains(&k.key.as_str()))
             .map(|k| {
                 let choices = value_choices(k);
                 let (insert, format) = if s.caps.snippets {
@@ -280,18 +277,31 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
                 } else {
                     (format!("{}=", k.key), InsertTextFormat::PLAIN_TEXT)
                 };
+                let already = !k.repeat && present.contains(&k.key.as_str());
                 let mut detail = format!("since podman {}", k.since);
                 if let Some(f) = &k.flag {
                     detail.push_str(&format!(" · {f}"));
                 }
+                if already {
+                    detail.push_str(" · already set");
+                }
                 let deprecated = k.deprecated.is_some();
+                // Unused keys first, then keys already set (a later value
+                // wins), deprecated ones last.
+                let rank = if deprecated {
+                    3
+                } else if already {
+                    2
+                } else {
+                    1
+                };
                 CompletionItem {
                     label: k.key.clone(),
                     kind: Some(CompletionItemKind::PROPERTY),
                     detail: Some(detail),
                     documentation: Some(markdown(key_doc(k))),
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
-                    sort_text: Some(format!("{}{}", if deprecated { "~" } else { "" }, k.key)),
+                    sort_text: Some(format!("{rank}{}", k.key)),
                     filter_text: Some(k.key.clone()),
                     insert_text_format: Some(format),
                     text_edit: edit(range, insert),

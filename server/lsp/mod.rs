@@ -128,6 +128,8 @@ pub(crate) struct Server {
     pub enc: Encoding,
     pub caps: ClientCaps,
     pub root: Option<PathBuf>,
+    /// The workspace folders, in order.
+    roots: Vec<PathBuf>,
     client_layer: Layer,
     file_layer: Layer,
     pub settings: Settings,
@@ -201,6 +203,7 @@ impl Server {
                 dynamic_watch,
             },
             root,
+            roots: roots.clone(),
             client_layer,
             file_layer: Layer::default(),
             settings: Settings::default(),
@@ -244,6 +247,7 @@ impl Server {
                 "range": true
             },
             "executeCommandProvider": {"commands": [PREVIEW_COMMAND]},
+            "workspace": {"workspaceFolders": {"supported": true, "changeNotifications": true}},
         })
     }
 
@@ -498,6 +502,8 @@ impl Server {
                     None => Reply::Err(ErrorCode::InvalidParams, "expected arguments [uri]".into()),
                 }
             }
+            #[cfg(test)]
+            "quadlet-ls/test-panic" => panic!("test panic"),
             m => Reply::Err(ErrorCode::MethodNotFound, format!("unhandled method {m}")),
         }
     }
@@ -580,6 +586,36 @@ impl Server {
                 if let Ok(x) = serde_json::from_value(p) {
                     documents::did_change_watched_files(self, x);
                 }
+            }
+            "workspace/didChangeWorkspaceFolders" => {
+                let paths = |k: &str| -> Vec<PathBuf> {
+                    p.get("event")
+                        .and_then(|e| e.get(k))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|f| f.get("uri")?.as_str()?.parse::<Uri>().ok())
+                        .filter_map(|u| convert::uri_to_path(&u))
+                        .collect()
+                };
+                let (added, removed) = (paths("added"), paths("removed"));
+                self.roots.retain(|r| !removed.contains(r));
+                for a in added {
+                    if !self.roots.contains(&a) {
+                        self.roots.push(a);
+                    }
+                }
+                self.root = self.roots.first().cloned();
+                if let Ok(mut ws) = self.ws.write() {
+                    ws.set_roots(&self.roots);
+                }
+                self.refs = refs::RefIndex::default();
+                self.index_refs();
+                for path in self.docs.keys().cloned().collect::<Vec<_>>() {
+                    documents::update_refs(self, &path);
+                }
+                self.load_file_settings();
+                self.mark_all_dirty();
             }
             "workspace/didChangeConfiguration" => {
                 let settings = p.get("settings").cloned().unwrap_or(Value::Null);
@@ -691,5 +727,92 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         s.clone()
     } else {
         "panic".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::MemFs;
+    use std::sync::Mutex;
+
+    fn server() -> (Server, Arc<Mutex<Vec<Message>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let s2 = sent.clone();
+        let out: Out = Box::new(move |m| {
+            s2.lock().unwrap().push(m);
+            true
+        });
+        let (tx, _rx) = mpsc::channel();
+        let s = Server::new(
+            Arc::new(MemFs::new()),
+            &InitializeParams::default(),
+            out,
+            tx,
+        );
+        (s, sent)
+    }
+
+    fn req(id: i32) -> Event {
+        Event::Message(Message::Request(Request::new(
+            id.into(),
+            "textDocument/hover".into(),
+            Value::Null,
+        )))
+    }
+
+    fn cancel(id: i32) -> Event {
+        Event::Message(Message::Notification(Notification::new(
+            "$/cancelRequest".into(),
+            serde_json::json!({"id": id}),
+        )))
+    }
+
+    fn error_codes(sent: &Mutex<Vec<Message>>) -> Vec<(String, i32)> {
+        sent.lock()
+            .unwrap()
+            .iter()
+            .filter_map(|m| match m {
+                Message::Response(r) => r
+                    .response_result
+                    .as_ref()
+                    .err()
+                    .map(|e| (r.id.to_string(), e.code)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cancel_removes_queued_requests_and_marks_inflight_ones() {
+        let (mut s, sent) = server();
+        s.inflight.insert(RequestId::from(7), false);
+        let mut q: VecDeque<Event> = [req(1), req(2), cancel(2), cancel(7), cancel(99)].into();
+        s.cancel_queued(&mut q);
+        assert_eq!(q.len(), 1);
+        assert!(matches!(&q[0], Event::Message(Message::Request(r)) if r.id == 1.into()));
+        let c = ErrorCode::RequestCanceled as i32;
+        assert_eq!(
+            error_codes(&sent),
+            [("2".to_string(), c), ("7".to_string(), c)]
+        );
+        assert_eq!(s.inflight.get(&RequestId::from(7)), Some(&true));
+    }
+
+    #[test]
+    fn a_panicking_handler_answers_internal_error() {
+        let (mut s, sent) = server();
+        s.on_request(Request::new(
+            5.into(),
+            "quadlet-ls/test-panic".into(),
+            Value::Null,
+        ));
+        assert_eq!(
+            error_codes(&sent),
+            [("5".to_string(), ErrorCode::InternalError as i32)]
+        );
+        // The server still answers afterwards.
+        s.on_request(Request::new(6.into(), "shutdown".into(), Value::Null));
+        assert_eq!(sent.lock().unwrap().len(), 2);
     }
 }

@@ -96,11 +96,27 @@ pub fn entry_ref(e: &Entry, path: &Path) -> Option<Ref> {
             Some(Ref {
                 key: e.key.clone(),
                 span: e.value_range(0, v.len()),
-                target: Target::File(abs),
+                target: Target::File(normalize(&abs)),
             })
         }
         _ => None,
     }
+}
+
+/// Removes `.` and resolves `..` lexically (no disk access).
+pub fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Forward and reverse references of every known unit file.
@@ -156,7 +172,7 @@ mod tests {
 
     #[test]
     fn extracts_unit_and_file_refs() {
-        let text = "[Container]\nNetwork=db.network:ip=1.2.3.4\nVolume=data.volume:/d\nPod=p.pod\nImage=b.build\nEnvironmentFile=env/x.env\n[Kube]\nYaml=/abs/k.yaml\n";
+        let text = "[Container]\nNetwork=db.network:ip=1.2.3.4\nVolume=data.volume:/d\nPod=p.pod\nImage=b.build\nEnvironmentFile=./env/../env/x.env\n[Kube]\nYaml=/abs/k.yaml\n";
         let doc = crate::syntax::parse(text);
         let refs = extract(&doc, Path::new("/w/web.container"));
         let got: Vec<(&str, &str)> = refs
@@ -170,7 +186,7 @@ mod tests {
                 ("Volume", "data.volume"),
                 ("Pod", "p.pod"),
                 ("Image", "b.build"),
-                ("EnvironmentFile", "env/x.env"),
+                ("EnvironmentFile", "./env/../env/x.env"),
                 ("Yaml", "/abs/k.yaml")
             ]
         );

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Latency and memory benchmark of `quadlet-ls serve` over real stdio.
+
+Measures, on the release binary:
+  * didChange -> publishDiagnostics (p50/p99) on a 40-line and a 2,000-line unit,
+  * completion request -> response (p50/p99),
+  * resident memory (VmRSS) with 500 documents open.
+
+    cargo build --release && python3 benches/lsp_latency.py [--iterations N]
+
+Times include the JSON-RPC round trip through pipes and this script's own
+parsing, so they are an upper bound on the server's work.
+"""
+
+import argparse
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release", "quadlet-ls")
+
+SMALL_HEAD = """[Unit]
+Description=Web front end
+After=network-online.target db.service
+Wants=network-online.target
+
+[Container]
+Image=docker.io/library/nginx:1.27
+ContainerName=web
+Network=bench.network
+Volume=data.volume:/var/lib/data:Z
+PublishPort=8080:80
+PublishPort=8443:443
+Environment=TZ=UTC
+Environment=LANG=C.UTF-8
+Environment=HOME=%h
+Label=app=web
+Label=tier=front
+ReadOnly=true
+NoNewPrivileges=true
+DropCapability=ALL
+AddCapability=NET_BIND_SERVICE
+Pull=newer
+AutoUpdate=registry
+HealthCmd=/usr/bin/curl -f http://localhost/
+HealthInterval=30s
+HealthRetries=3
+UserNS=keep-id
+LogDriver=journald
+Tmpfs=/run
+Tmpfs=/tmp
+# the end of the container section
+
+[Service]
+Restart=always
+TimeoutStartSec=900
+
+[Install]
+WantedBy=default.target
+"""
+
+
+def small_unit():
+    lines = SMALL_HEAD.splitlines()
+    while len(lines) < 40:
+        lines.insert(lines.index("# the end of the container section"), "Annotation=k%d=v" % len(lines))
+    return "\n".join(lines[:40]) + "\n"
+
+
+def big_unit():
+    out = ["[Unit]", "Description=big", "", "[Container]", "Image=docker.io/library/nginx:1.27"]
+    i = 0
+    while len(out) < 1990:
+        out.append("Environment=VAR%d=value-%d" % (i, i))
+        out.append("Label=l%d=v%d" % (i, i))
+        out.append("# comment %d" % i)
+        i += 1
+    out += ["", "[Service]", "Restart=always", "", "[Install]", "WantedBy=default.target"]
+    return "\n".join(out[:2000]) + "\n"
+
+
+class Client:
+    def __init__(self, root):
+        self.p = subprocess.Popen([BIN, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.q = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.request("initialize", {"processId": os.getpid(), "rootUri": "file://" + root,
+                                    "capabilities": {"textDocument": {"completion": {"completionItem": {"snippetSupport": True}}}}})
+        self.notify("initialized", {})
+
+    def _reader(self):
+        out = self.p.stdout
+        while True:
+            length = 0
+            while True:
+                line = out.readline()
+                if not line:
+                    return
+                line = line.strip()
+                if not line:
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            body = out.read(length)
+            self.q.put((time.perf_counter(), json.loads(body)))
+
+    def send(self, msg):
+        msg["jsonrpc"] = "2.0"
+        body = json.dumps(msg).encode()
+        self.p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.p.stdin.flush()
+
+    def notify(self, method, params):
+        self.send({"method": method, "params": params})
+
+    def request(self, method, params):
+        self.next_id += 1
+        rid = self.next_id
+        t0 = time.perf_counter()
+        self.send({"id": rid, "method": method, "params": params})
+        while True:
+            t, m = self.q.get(timeout=30)
+            if m.get("id") == rid and "method" not in m:
+                return t - t0, m
+
+    def wait_diagnostics(self, uri, version=None):
+        while True:
+            t, m = self.q.get(timeout=30)
+            if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
+                if version is None or m["params"].get("version") == version:
+                    return t
+
+    def close(self):
+        self.request("shutdown", None)
+        self.notify("exit", None)
+        return self.p.wait(timeout=10)
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
+
+
+def fmt(xs):
+    return "p50 %.3f ms  p99 %.3f ms  (n=%d)" % (pct(xs, 50) * 1e3, pct(xs, 99) * 1e3, len(xs))
+
+
+def change_latency(c, uri, text, iterations):
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "quadlet", "version": 1, "text": text}})
+    c.wait_diagnostics(uri, 1)
+    # Type and delete a character at the end of line 6 (inside [Container]).
+    line = 6
+    col = len(text.splitlines()[line])
+    times = []
+    for v in range(2, iterations + 2):
+        if v % 2 == 0:
+            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"}
+        else:
+            change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""}
+        t0 = time.perf_counter()
+        c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]})
+        t1 = c.wait_diagnostics(uri, v)
+        times.append(t1 - t0)
+    return times
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for l in f:
+            if l.startswith("VmRSS:"):
+                return int(l.split()[1])
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iterations", type=int, default=1000)
+    ap.add_argument("--documents", type=int, default=500)
+    a = ap.parse_args()
+    if not os.path.exists(BIN):
+        sys.exit("build first: cargo build --release")
+    root = tempfile.mkdtemp(prefix="quadlet-ls-lsp-bench.")
+    try:
+        with open(os.path.join(root, "bench.network"), "w") as f:
+            f.write("[Network]\nSubnet=10.9.0.0/24\n")
+        with open(os.path.join(root, "data.volume"), "w") as f:
+            f.write("[Volume]\n")
+        small, big = small_unit(), big_unit()
+        for name, text in (("small.container", small), ("big.container", big)):
+            with open(os.path.join(root, name), "w") as f:
+                f.write(text)
+        c = Client(root)
+        print("binary: %s" % BIN)
+        s = change_latency(c, "file://%s/small.container" % root, small, a.iterations)
+        print("didChange -> diagnostics, 40-line unit:    " + fmt(s))
+        b = change_latency(c, "file://%s/big.container" % root, big, max(100, a.iterations // 5))
+        print("didChange -> diagnostics, 2000-line unit:  " + fmt(b))
+        comp = []
+        uri = "file://%s/small.container" % root
+        for i in range(a.iterations):
+            pos = [{"line": 7, "character": 3}, {"line": 20, "character": 5}, {"line": 8, "character": 8}][i % 3]
+            dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
+            assert "result" in m, m
+            comp.append(dt)
+        print("completion (key, value, unit ref):         " + fmt(comp))
+        hov = []
+        for i in range(a.iterations):
+            dt, _ = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 10, "character": 3}})
+            hov.append(dt)
+        print("hover:                                     " + fmt(hov))
+        assert c.close() == 0
+
+        # Memory: 500 documents open.
+        docs = os.path.join(root, "docs")
+        os.mkdir(docs)
+        c = Client(root)
+        base = rss_kb(c.p.pid)
+        for i in range(a.documents):
+            uri = "file://%s/docs/u%d.container" % (root, i)
+            c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "quadlet", "version": 1, "text": small.replace("web", "web%d" % i)}})
+        seen = set()
+        while len(seen) < a.documents:
+            _, m = c.q.get(timeout=60)
+            if m.get("method") == "textDocument/publishDiagnostics":
+                seen.add(m["params"]["uri"])
+        rss = rss_kb(c.p.pid)
+        print("RSS: %.1f MB at start, %.1f MB with %d documents open" % (base / 1024, rss / 1024, a.documents))
+        assert c.close() == 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
