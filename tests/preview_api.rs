@@ -166,6 +166,12 @@ fn command_lines_are_shell_quoted() {
     )]);
     let p = generate::preview(&w, Path::new("/u/q.container"), &sys());
     let lines = p.command_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ExecStopPost: /usr/bin/podman rm ")),
+        "{lines:?}"
+    );
     let start = lines
         .iter()
         .find(|l| l.starts_with("ExecStart: "))

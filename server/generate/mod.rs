@@ -74,7 +74,19 @@ impl Preview {
         self.exec
             .iter()
             .map(|(k, argv)| {
-                let words: Vec<String> = argv.iter().map(|w| split::shell_quote(w)).collect();
+                // systemd's prefixes on the program (`-` = failure ignored,
+                // `@`, `:`, `+`, `!`) are not part of the command.
+                let words: Vec<String> = argv
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        if i == 0 {
+                            split::shell_quote(w.trim_start_matches(['-', '@', ':', '+', '!']))
+                        } else {
+                            split::shell_quote(w)
+                        }
+                    })
+                    .collect();
                 format!("{k}: {}", words.join(" "))
             })
             .collect()
