@@ -115,6 +115,10 @@ fn completion_in_each_context() {
         .find(|i| i["label"] == "PublishPort")
         .unwrap();
     assert_json_snapshot!("complete_key_publishport", item);
+    assert!(item.get("documentation").is_none(), "docs come on resolve");
+    let item = item.clone();
+    let resolved = c.request("completionItem/resolve", item);
+    assert_json_snapshot!("complete_key_publishport_resolved", resolved);
 
     let r = complete_on_line(&mut c, 10, "ReadOnly=", 9);
     assert_json_snapshot!("complete_value_bool", r);

@@ -299,7 +299,9 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
                     label: k.key.clone(),
                     kind: Some(CompletionItemKind::PROPERTY),
                     detail: Some(detail),
-                    documentation: Some(markdown(key_doc(k))),
+                    // The doc comes with completionItem/resolve: it keeps
+                    // the list small while typing.
+                    data: Some(serde_json::json!({"section": k.section, "key": k.key})),
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
                     sort_text: Some(format!("{rank}{}", k.key)),
                     filter_text: Some(k.key.clone()),
@@ -525,4 +527,20 @@ mod tests {
             }
         );
     }
+}
+
+/// `completionItem/resolve`: adds the documentation of a key item.
+pub fn resolve(mut item: CompletionItem) -> CompletionItem {
+    if item.documentation.is_some() {
+        return item;
+    }
+    let found = item.data.as_ref().and_then(|d| {
+        let section = d.get("section")?.as_str()?;
+        let key = d.get("key")?.as_str()?;
+        schema::table().get(section, key)
+    });
+    if let Some(k) = found {
+        item.documentation = Some(markdown(key_doc(k)));
+    }
+    item
 }

@@ -228,7 +228,7 @@ impl Server {
             "textDocumentSync": {"openClose": true, "change": 2},
             "completionProvider": {
                 "triggerCharacters": ["[", "=", "%", ":", " ", ","],
-                "resolveProvider": false
+                "resolveProvider": true
             },
             "hoverProvider": true,
             "definitionProvider": true,
@@ -472,6 +472,7 @@ impl Server {
                 Reply::Ok(Value::Null)
             }
             "textDocument/completion" => with(p, |x| completion::completion(self, x)),
+            "completionItem/resolve" => with(p, completion::resolve),
             "textDocument/hover" => with(p, |x| hover::hover(self, x)),
             "textDocument/definition" => with(p, |x| navigation::definition(self, x)),
             "textDocument/references" => with(p, |x| navigation::references(self, x)),
