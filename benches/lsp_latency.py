@@ -198,19 +198,21 @@ def main():
             with open(os.path.join(root, name), "w") as f:
                 f.write(text)
         c = Client(root)
-        print("binary: %s" % BIN)
+        print("binary: %s; load average %s" % (BIN, open("/proc/loadavg").read().split()[0]))
         s = change_latency(c, "file://%s/small.container" % root, small, a.iterations)
         print("didChange -> diagnostics, 40-line unit:    " + fmt(s))
         b = change_latency(c, "file://%s/big.container" % root, big, max(100, a.iterations // 5))
         print("didChange -> diagnostics, 2000-line unit:  " + fmt(b))
-        comp = []
         uri = "file://%s/small.container" % root
-        for i in range(a.iterations):
-            pos = [{"line": 7, "character": 3}, {"line": 20, "character": 5}, {"line": 8, "character": 8}][i % 3]
-            dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
-            assert "result" in m, m
-            comp.append(dt)
-        print("completion (key, value, unit ref):         " + fmt(comp))
+        for label, pos in (("key", {"line": 7, "character": 3}),
+                           ("enum value", {"line": 21, "character": 6}),
+                           ("unit reference", {"line": 8, "character": 8})):
+            comp = []
+            for i in range(a.iterations):
+                dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
+                assert m.get("result"), m
+                comp.append(dt)
+            print(("completion, %s:" % label).ljust(43) + fmt(comp))
         hov = []
         for i in range(a.iterations):
             dt, _ = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 10, "character": 3}})
