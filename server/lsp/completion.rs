@@ -497,6 +497,22 @@ const NETWORK_MODES: &[(&str, &str)] = &[
     ("slirp4netns", "user-mode networking with slirp4netns"),
 ];
 
+/// `completionItem/resolve`: adds the documentation of a key item.
+pub fn resolve(mut item: CompletionItem) -> CompletionItem {
+    if item.documentation.is_some() {
+        return item;
+    }
+    let found = item.data.as_ref().and_then(|d| {
+        let section = d.get("section")?.as_str()?;
+        let key = d.get("key")?.as_str()?;
+        schema::table().get(section, key)
+    });
+    if let Some(k) = found {
+        item.documentation = Some(markdown(key_doc(k)));
+    }
+    item
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,20 +543,4 @@ mod tests {
             }
         );
     }
-}
-
-/// `completionItem/resolve`: adds the documentation of a key item.
-pub fn resolve(mut item: CompletionItem) -> CompletionItem {
-    if item.documentation.is_some() {
-        return item;
-    }
-    let found = item.data.as_ref().and_then(|d| {
-        let section = d.get("section")?.as_str()?;
-        let key = d.get("key")?.as_str()?;
-        schema::table().get(section, key)
-    });
-    if let Some(k) = found {
-        item.documentation = Some(markdown(key_doc(k)));
-    }
-    item
 }
