@@ -498,6 +498,15 @@ impl Workspace {
         ws
     }
 
+    /// Indexes search directories that are already expanded (used as they
+    /// are, in this order).
+    pub fn load_dirs(fs: Arc<dyn Fs>, dirs: Vec<PathBuf>) -> Self {
+        let mut ws = Self::empty(fs);
+        ws.dirs = dirs;
+        ws.reindex();
+        ws
+    }
+
     /// Replaces the roots and re-indexes.
     pub fn set_roots(&mut self, roots: &[PathBuf]) {
         self.dirs = expand_search_dirs(self.fs.as_ref(), roots);

@@ -111,7 +111,7 @@ fn numbers_where_strings_go_are_accepted_like_podman_does() {
 
 #[test]
 fn enums_and_port_ranges() {
-    let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: always\n  containers:\n  - name: c\n    image: i\n    imagePullPolicy: Sometimes\n    ports:\n    - containerPort: 70000\n      protocol: tcp\n    - containerPort: 0\n";
+    let t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: always\n  containers:\n  - name: c\n    image: i\n    imagePullPolicy: Sometimes\n    ports:\n    - containerPort: 70000\n      protocol: tpc\n    - containerPort: 0\n      protocol: udp\n";
     let d = check(t);
     let r = expect(t, &d, "kube-enum", "restartPolicy:", "always");
     assert_eq!(
@@ -121,7 +121,20 @@ fn enums_and_port_ranges() {
     assert_eq!(r.fixes[0].edits[0].new_text, "Always");
     let p = expect(t, &d, "kube-enum", "imagePullPolicy:", "Sometimes");
     assert!(p.fixes.is_empty());
-    expect(t, &d, "kube-enum", "protocol:", "tcp");
+    // podman fails on a pull policy it cannot parse
+    assert_eq!(p.severity, Severity::Error);
+    expect(t, &d, "kube-enum", "protocol:", "tpc");
+    // podman lowercases the protocol: "udp" is fine
+    assert_eq!(
+        d.iter().filter(|x| x.code == "kube-enum").count(),
+        3,
+        "{d:#?}"
+    );
+    // podman's own pull policies, in any case, are accepted
+    for p in ["missing", "IfNewer", "newer", "ALWAYS"] {
+        let t = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: i\n    imagePullPolicy: {p}\n");
+        assert!(check(&t).is_empty(), "{p}: {:#?}", check(&t));
+    }
     let big = expect(t, &d, "kube-port-range", "containerPort:", "70000");
     assert_eq!(
         big.message,
@@ -278,5 +291,47 @@ fn what_podman_needs_that_the_schema_does_not_require() {
     assert_eq!(
         d[0].message,
         "podman kube play needs metadata.name for a Deployment"
+    );
+}
+
+#[test]
+fn secret_data_must_be_base64() {
+    let t = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  good: c2VjcmV0\n  wrapped: |\n    c2Vj\n    cmV0\n  plain: hunter2\n  short: abc\nstringData:\n  fine: hunter2\n";
+    let d = check(t);
+    assert_eq!(d.len(), 2, "{d:#?}");
+    let p = expect(t, &d, "kube-base64", "plain: ", "hunter2");
+    assert_eq!(
+        p.message,
+        "the value of \"plain\" in data is not base64 (its length is not a multiple of 4); podman fails to decode it (use stringData for plain text)"
+    );
+    expect(t, &d, "kube-base64", "short: ", "abc");
+    let t = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbinaryData: {b: 'a b='}\n";
+    let d = check(t);
+    expect(t, &d, "kube-base64", "b: ", "'a b='");
+}
+
+#[test]
+fn trailing_comments_are_not_part_of_the_range() {
+    let t = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}  # the pod\nspec:\n  containers:\n  - name: c\n    image: i\n    tty: \"yes\"   # a string\n    stdin: [1]  # a list\n";
+    let d = check(t);
+    expect(t, &d, "kube-type", "tty: ", "\"yes\"");
+    expect(t, &d, "kube-type", "stdin: ", "[1]");
+    let y = quadlet_ls::kube::yaml::parse(t);
+    let c: Vec<&str> = quadlet_ls::kube::yaml::comments(t, &y)
+        .iter()
+        .map(|s| s.slice(t))
+        .collect();
+    assert_eq!(c, vec!["# the pod", "# a string", "# a list"]);
+}
+
+#[test]
+fn container_names_are_unique_in_a_pod() {
+    let t = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - {name: web, image: i}\n  containers:\n  - {name: app, image: i}\n  - {name: web, image: i}\n";
+    let d = check(t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let e = expect(t, &d, "kube-duplicate-name", "app", "web");
+    assert_eq!(
+        e.message,
+        "another container of this pod is already named \"web\"; podman kube play cannot create both"
     );
 }

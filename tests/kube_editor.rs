@@ -133,3 +133,20 @@ fn values_of_a_list_of_plain_values() {
         ]
     );
 }
+
+#[test]
+fn hover_names_podman_only_values() {
+    let (t, o) = at("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    imagePull|Policy: newer\n");
+    let h = hover(&t, o, &Options::default()).expect("hover");
+    assert!(
+        h.markdown.contains("Allowed: Always, Never, IfNotPresent"),
+        "{}",
+        h.markdown
+    );
+    assert!(
+        h.markdown
+            .contains("podman also accepts: Missing, IfMissing, Newer, IfNewer"),
+        "{}",
+        h.markdown
+    );
+}

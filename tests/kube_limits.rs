@@ -127,3 +127,58 @@ fn every_prefix_and_offset_of_the_fixtures_is_safe() {
     }
     assert!(n > 100);
 }
+
+#[test]
+fn random_yaml_like_inputs_do_not_panic() {
+    // deterministic pseudo-random mixes of YAML punctuation and words
+    let pieces = [
+        "a",
+        ": ",
+        "\n",
+        "  ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        "&x ",
+        "*x",
+        "<<: ",
+        "'q'",
+        "\"d\\\"\"",
+        "|\n",
+        ">-\n",
+        "# c",
+        "---\n",
+        "kind: Pod\n",
+        "apiVersion: v1\n",
+        "containers:",
+        "ports:",
+        "containerPort: ",
+        "80",
+        "é",
+        "\t",
+        "? ",
+        "!!str ",
+        "~",
+        "spec:\n",
+        "name: x\n",
+        "image: i\n",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..400 {
+        let mut t = String::new();
+        for _ in 0..60 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        let _ = check_yaml(&t, &Options::default());
+        let _ = container_ports(&t);
+        let o = (seed >> 20) as usize % (t.len() + 1);
+        let _ = completions(&t, o, &Options::default());
+        let _ = hover(&t, o, &Options::default());
+    }
+}

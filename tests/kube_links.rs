@@ -1,5 +1,6 @@
 //! A `.kube` unit's Yaml=, ConfigMap= and PublishPort= against its files.
 
+use quadlet_ls::diag::Severity;
 use quadlet_ls::kube::{check_unit_links, unit_files, Options};
 use quadlet_ls::model::Unit;
 use quadlet_ls::workspace::{MemFs, Workspace};
@@ -57,10 +58,10 @@ fn missing_files_are_errors_on_the_value() {
     assert_eq!(spans, vec!["nope.yaml", "cm.yaml", "other.yaml"]);
     assert!(d
         .iter()
-        .all(|(s, x)| *s == 0 && x.code == "kube-missing-file"));
+        .all(|(s, x)| *s == 0 && x.code == "kube-missing-file" && x.severity == Severity::Warning));
     assert_eq!(
         d[0].1.message,
-        "Yaml= file /etc/containers/systemd/nope.yaml does not exist"
+        "Yaml= file /etc/containers/systemd/nope.yaml does not exist; podman kube play will fail when the service starts"
     );
 }
 
@@ -141,5 +142,52 @@ fn configmaps_the_pods_use_must_be_defined() {
         "[Kube]\nYaml=web.yaml\nPodmanArgs=--configmap=/x.yaml\n",
         cm,
     );
+    assert!(d.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn yaml_files_must_hold_something_podman_runs() {
+    let unit = "[Kube]\nYaml=cm.yaml\n";
+    let fs = MemFs::new()
+        .file("/u/a.kube", unit)
+        .file(
+            "/u/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+        )
+        .file(
+            "/u/svc.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+        );
+    let ws = Workspace::load(Arc::new(fs), &[PathBuf::from("/u")]);
+    let (u, _) = Unit::load(&ws, Path::new("/u/a.kube"), None).unwrap();
+    let d = check_unit_links(&ws, &u, &Options::default());
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].1.code, "kube-nothing-to-play");
+    assert_eq!(d[0].1.span.slice(unit), "cm.yaml");
+    assert!(d[0].1.message.contains("only ConfigMaps"));
+    let unit = "[Kube]\nYaml=svc.yaml\n";
+    let ws2 = {
+        let fs = MemFs::new().file("/u/a.kube", unit).file(
+            "/u/svc.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+        );
+        Workspace::load(Arc::new(fs), &[PathBuf::from("/u")])
+    };
+    let (u, _) = Unit::load(&ws2, Path::new("/u/a.kube"), None).unwrap();
+    let d = check_unit_links(&ws2, &u, &Options::default());
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].1.message.contains("hold no Pod"), "{}", d[0].1.message);
+    // with a pod in a second Yaml= file, all is well
+    let unit = "[Kube]\nYaml=cm.yaml\nYaml=web.yaml\n";
+    let fs = MemFs::new()
+        .file("/u/a.kube", unit)
+        .file(
+            "/u/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+        )
+        .file("/u/web.yaml", POD);
+    let ws = Workspace::load(Arc::new(fs), &[PathBuf::from("/u")]);
+    let (u, _) = Unit::load(&ws, Path::new("/u/a.kube"), None).unwrap();
+    let d = check_unit_links(&ws, &u, &Options::default());
     assert!(d.is_empty(), "{d:#?}");
 }

@@ -81,10 +81,14 @@ fn lint_agrees_with_the_generator_on_the_conformance_corpus() {
         let dir = root.join("quadlet");
         stage(&conf, case, &dir);
         let ws = Workspace::load(Arc::new(DiskFs), std::slice::from_ref(&dir));
-        let opts = Options {
+        let mut opts = Options {
             user: case["force_user"].as_bool() == Some(true),
             ..Options::default()
         };
+        // The corpus ships the units without the Kubernetes YAML they name;
+        // the generator never reads it (podman does, at start), so the check
+        // that the YAML exists is off here.
+        opts.disabled.insert("kube-missing-file".into());
         let results = check::check_workspace(&ws, &opts);
         let file = case["file"].as_str().unwrap_or("");
         let is_case_file = |p: &Path| {

@@ -223,3 +223,30 @@ fn hostile_inputs_do_not_panic() {
         let _ = generate::dry_run(&w, &sys());
     }
 }
+
+#[test]
+fn drop_in_preview_shows_a_unit_it_applies_to() {
+    let w = ws(&[
+        ("/u/web.container", "[Container]\nImage=quay.io/x/web\n"),
+        (
+            "/u/web.container.d/10-env.conf",
+            "[Container]\nEnvironment=A=1\n",
+        ),
+    ]);
+    let p = generate::preview(&w, Path::new("/u/web.container.d/10-env.conf"), &sys());
+    assert_eq!(p.service_name, "web.service");
+    assert!(p.service.expect("service").contains("--env A=1"));
+    let none = generate::preview(&w, Path::new("/u/volume.d/x.conf"), &sys());
+    assert!(none.service.is_none() && !none.errors.is_empty());
+}
+
+#[test]
+fn json_shape_for_users() {
+    let w = ws(&[("/u/j.container", "[Container]\nImage=quay.io/x/j\n")]);
+    let v = generate::preview(&w, Path::new("/u/j.container"), &sys()).to_json();
+    assert_eq!(v["serviceName"], "j.service");
+    assert!(v["service"].is_string());
+    assert!(v["command"].as_array().is_some_and(|c| c.len() == 3));
+    assert!(v["exec"]["ExecStop"].is_array());
+    assert!(v["diagnostics"].as_array().is_some_and(Vec::is_empty));
+}

@@ -109,6 +109,22 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
 
 fn need(cx: &FileCtx, e: &Entry, name: &str, what: &str, out: &mut Vec<Diagnostic>) {
     if cx.ws.unit(name).is_some() {
+        // A template container's name keeps unresolved specifiers, so
+        // podman cannot join its network.
+        let template = name
+            .strip_suffix(".container")
+            .is_some_and(|stem| stem.ends_with('@'));
+        if template && what == "unit" {
+            let span = e
+                .value
+                .find(name)
+                .map_or(e.value_span, |i| e.value_range(i, i + name.len()));
+            out.push(diag(
+                "invalid-value",
+                span,
+                format!("{name} is a template: podman cannot get the name of its container; name an instance or a plain unit"),
+            ));
+        }
         return;
     }
     // Point at the name inside the value when it can be found.

@@ -58,6 +58,17 @@ fn absolute(p: &std::path::Path) -> PathBuf {
     }
 }
 
+/// The current user's id (the owner of this process's `/proc` entry).
+fn current_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
+/// podman's search path for the mode (`QUADLET_UNIT_DIRS` first).
+fn search_dirs(user: bool) -> Vec<PathBuf> {
+    generate::unitdirs::podman_unit_dirs(&DiskFs, user, &env, current_uid())
+}
+
 pub fn run(args: PreviewArgs) -> ExitCode {
     let single = args.paths.len() == 1 && args.paths[0].is_file();
     if single {
@@ -70,18 +81,19 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let roots: Vec<PathBuf> = if args.paths.is_empty() {
-        workspace::standard_roots(args.user, &env)
+    let ws = if args.paths.is_empty() {
+        Workspace::load_dirs(Arc::new(DiskFs), search_dirs(args.user))
     } else {
-        args.paths.iter().map(|p| absolute(p)).collect()
+        let roots: Vec<PathBuf> = args.paths.iter().map(|p| absolute(p)).collect();
+        Workspace::load(Arc::new(DiskFs), &roots)
     };
-    let ws = Workspace::load(Arc::new(DiskFs), &roots);
     let dr = generate::dry_run(&ws, &options(args.user));
     let pid = std::process::id();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let _ = out.write_all(dr.stdout().as_bytes());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let _ = dr.write_stdout(&mut out);
     let _ = out.flush();
+    drop(out);
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for m in &dr.log {
@@ -101,16 +113,21 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
     let path = absolute(&args.paths[0]);
     // The unit's own directory plus the mode's search path, so that the
     // units it references and its drop-ins are found.
-    let mut roots: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = path.parent() {
-        roots.push(dir.to_path_buf());
-    }
-    for r in workspace::standard_roots(args.user, &env) {
-        if !roots.contains(&r) {
-            roots.push(r);
+    let dir = match workspace::classify(&path) {
+        // A drop-in: its units live beside the `*.d` directory.
+        workspace::FileRole::DropIn { .. } => path.parent().and_then(|p| p.parent()),
+        _ => path.parent(),
+    };
+    let mut dirs: Vec<PathBuf> = match dir {
+        Some(d) => workspace::expand_search_dirs(&DiskFs, &[d.to_path_buf()]),
+        None => Vec::new(),
+    };
+    for d in search_dirs(args.user) {
+        if !dirs.contains(&d) {
+            dirs.push(d);
         }
     }
-    let ws = Workspace::load(Arc::new(DiskFs), &roots);
+    let ws = Workspace::load_dirs(Arc::new(DiskFs), dirs);
     let p = generate::preview(&ws, &path, &options(args.user));
     let failed = p.service.is_none();
     match args.format {
@@ -125,24 +142,10 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
             }
         }
         Format::Json => {
-            let mut exec = serde_json::Map::new();
-            for (k, argv) in &p.exec {
-                exec.insert(k.clone(), serde_json::json!(argv));
-            }
-            let mut diags = Vec::new();
-            for e in &p.errors {
-                diags.push(serde_json::json!({"severity": "error", "message": e}));
-            }
-            for w in &p.warnings {
-                diags.push(serde_json::json!({"severity": "warning", "message": w}));
-            }
-            let v = serde_json::json!({
-                "serviceName": p.service_name,
-                "service": p.service,
-                "exec": exec,
-                "diagnostics": diags,
-            });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&p.to_json()).unwrap_or_default()
+            );
         }
     }
     if args.format != Format::Json {

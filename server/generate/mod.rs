@@ -12,10 +12,11 @@
 
 pub mod convert;
 pub mod gosort;
+pub mod unitdirs;
 pub mod unitfile;
 
 use crate::model::split;
-use crate::workspace::{UnitKind, UnitName, Workspace};
+use crate::workspace::{classify, FileRole, UnitKind, UnitName, Workspace};
 use convert::{Ctx, InfoMap};
 use std::path::{Path, PathBuf};
 use unitfile::UnitFile;
@@ -44,6 +45,29 @@ pub struct Preview {
 }
 
 impl Preview {
+    /// The JSON shape shown to users (CLI `--format json`, the language
+    /// server): `{serviceName, service, command, exec, diagnostics}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut exec = serde_json::Map::new();
+        for (k, argv) in &self.exec {
+            exec.insert(k.clone(), serde_json::json!(argv));
+        }
+        let mut diagnostics = Vec::new();
+        for e in &self.errors {
+            diagnostics.push(serde_json::json!({"severity": "error", "message": e}));
+        }
+        for w in &self.warnings {
+            diagnostics.push(serde_json::json!({"severity": "warning", "message": w}));
+        }
+        serde_json::json!({
+            "serviceName": self.service_name,
+            "service": self.service,
+            "command": self.command_lines(),
+            "exec": exec,
+            "diagnostics": diagnostics,
+        })
+    }
+
     /// The podman command lines, shell-quoted, one per `Exec*` entry
     /// (`ExecStart: podman run …`).
     pub fn command_lines(&self) -> Vec<String> {
@@ -83,17 +107,20 @@ pub struct DryRun {
 impl DryRun {
     /// The `---name.service---` blocks podman prints on stdout.
     pub fn stdout(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        let _ = self.write_stdout(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Writes the `---name.service---` blocks to a stream.
+    pub fn write_stdout(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         for u in &self.units {
             if let Ok(text) = &u.result {
-                out.push_str("---");
-                out.push_str(&convert::clean_path(&format!("{}.service", u.service_name)));
-                out.push_str("---\n");
-                out.push_str(text);
-                out.push('\n');
+                let name = convert::clean_path(&format!("{}.service", u.service_name));
+                write!(w, "---{name}---\n{text}\n")?;
             }
         }
-        out
+        Ok(())
     }
 }
 
@@ -111,6 +138,38 @@ fn parse_file(ws: &Workspace, path: &Path) -> Result<UnitFile, String> {
         .unwrap_or_default();
     let doc = crate::syntax::parse(&text);
     UnitFile::from_document(&text, &doc, name, &path.to_string_lossy()).map_err(|e| e.0)
+}
+
+/// Parses files, on several threads when there are many.
+fn parse_many(ws: &Workspace, paths: &[&Path]) -> Vec<Result<UnitFile, String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || paths.len() < 256 {
+        return paths.iter().map(|p| parse_file(ws, p)).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|c| {
+                (
+                    c,
+                    s.spawn(move || c.iter().map(|p| parse_file(ws, p)).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        let mut out = Vec::with_capacity(paths.len());
+        for (c, h) in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                // A worker that died: parse its share here instead.
+                Err(_) => out.extend(c.iter().map(|p| parse_file(ws, p))),
+            }
+        }
+        out
+    })
 }
 
 fn load_dropins(ws: &Workspace, unit: &mut UnitFile, log: &mut Vec<String>) -> bool {
@@ -165,6 +224,22 @@ fn load_all(
         }
     }
     let files = ws.all_unit_files();
+    // Parse every candidate up front (in parallel on big folders); the
+    // first-name-wins pass below then only looks results up.
+    let wanted: Vec<&Path> = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| Some(n) != target_name && UnitKind::from_file_name(n).is_some())
+        })
+        .map(PathBuf::as_path)
+        .collect();
+    let mut parsed: std::collections::HashMap<&Path, Result<UnitFile, String>> = wanted
+        .iter()
+        .copied()
+        .zip(parse_many(ws, &wanted))
+        .collect();
     let mut i = 0usize;
     while i < files.len() {
         let dir = files[i].parent().map(Path::to_path_buf);
@@ -182,7 +257,10 @@ fn load_all(
             let Some(kind) = UnitKind::from_file_name(name) else {
                 continue;
             };
-            match parse_file(ws, path) {
+            let result = parsed
+                .remove(path.as_path())
+                .unwrap_or_else(|| parse_file(ws, path));
+            match result {
                 Ok(u) => {
                     seen.insert(name.to_string());
                     dir_units.push(Loaded {
@@ -366,8 +444,21 @@ pub fn exec_lines(service: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// Generates the service for one unit.
+/// Generates the service for one unit. For a drop-in (`*.d/*.conf`), the
+/// first unit it applies to is generated (its name is in `service_name`).
 pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
+    if let FileRole::DropIn { dir_name, .. } = classify(path) {
+        let units = ws.units_for_dropin_dir(&dir_name);
+        return match units.first() {
+            Some(u) => preview(ws, &u.path.clone(), opts),
+            None => Preview {
+                errors: vec![format!(
+                    "no unit in the search path uses the drop-in directory {dir_name}"
+                )],
+                ..Preview::default()
+            },
+        };
+    }
     let file_name = path
         .file_name()
         .and_then(|n| n.to_str())

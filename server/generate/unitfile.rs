@@ -109,10 +109,15 @@ impl UnitFile {
             let trimmed = text.get(line.trimmed.start..line.trimmed.end).unwrap_or("");
             match line.kind {
                 LineKind::Blank | LineKind::Comment(_) => {
-                    if !in_cont {
+                    // A lone `\` is an empty continuation piece: podman
+                    // forgets it, except on the last line where it becomes
+                    // an empty comment line.
+                    let lone = trimmed == "\\";
+                    let text_of = if lone { "" } else { trimmed };
+                    if !in_cont && (!lone || i + 1 == nlines) {
                         pending.get_or_insert_with(Vec::new).push(ULine {
                             key: String::new(),
-                            value: trimmed.to_string(),
+                            value: text_of.to_string(),
                             comment: true,
                         });
                     }
@@ -149,7 +154,7 @@ impl UnitFile {
                     }
                     f.groups[gi].lines.push(ULine {
                         key: entry.key.clone(),
-                        value: entry.value.clone(),
+                        value: go_value(text, entry),
                         comment: false,
                     });
                 }
@@ -466,6 +471,22 @@ impl UnitFile {
             Some((a, b)) => (a.to_string(), b.to_string(), true),
             None => (base.to_string(), String::new(), false),
         }
+    }
+}
+
+/// The value as podman reads it: podman skips only ASCII blanks after the
+/// `=` (it tests single bytes), so a leading no-break or ideographic space
+/// stays part of the value.
+fn go_value(text: &str, entry: &syntax::Entry) -> String {
+    let mut joined = String::new();
+    for p in &entry.pieces {
+        joined.push_str(text.get(p.doc.start..p.doc.end).unwrap_or(""));
+    }
+    match joined.find('=') {
+        Some(eq) => joined[eq + 1..]
+            .trim_start_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r'])
+            .to_string(),
+        None => entry.value.clone(),
     }
 }
 

@@ -520,6 +520,20 @@ pub fn hover(text: &str, offset: usize) -> Option<Hover> {
         md.push_str(&format!("Allowed: {}\n\n", values.join(", ")));
     }
     if let Some(def) = parent.def {
+        if let Some(o) = schema::rules().podman_enum(def, key) {
+            let extra: Vec<&str> = o
+                .values
+                .iter()
+                .filter(|v| !values.contains(v))
+                .map(String::as_str)
+                .collect();
+            if !extra.is_empty() {
+                md.push_str(&format!("podman also accepts: {}\n\n", extra.join(", ")));
+            }
+            if o.case_insensitive {
+                md.push_str("podman ignores the case of the value\n\n");
+            }
+        }
         for r in &schema::rules().podman.fields {
             if r.definition == def && r.field == key {
                 if let Some(c) = &r.context {

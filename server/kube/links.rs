@@ -135,6 +135,8 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
     // (index into unit_files, reference)
     let mut refs: Vec<(usize, validate::ConfigMapRef)> = Vec::new();
     let files = unit_files(unit);
+    let mut yaml_kinds: Vec<String> = Vec::new();
+    let mut kinds_known = true;
     for (i, r) in files.iter().enumerate() {
         let Some(path) = &r.path else {
             all_read = false;
@@ -144,10 +146,14 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
             all_read = false;
             out.push((
                 r.source,
-                Diagnostic::error(
+                Diagnostic::warning(
                     "kube-missing-file",
                     r.span,
-                    format!("{}= file {} does not exist", r.key, path.display()),
+                    format!(
+                        "{}= file {} does not exist; podman kube play will fail when the service starts",
+                        r.key,
+                        path.display()
+                    ),
                 ),
             ));
             continue;
@@ -158,6 +164,10 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
                 defined.extend(defs);
                 if r.key == "Yaml" {
                     any_yaml = true;
+                    match validate::kinds(&text) {
+                        Some(k) => yaml_kinds.extend(k),
+                        None => kinds_known = false,
+                    }
                     declared.extend(validate::container_ports(&text));
                     refs.extend(uses.into_iter().map(|u| (i, u)));
                 }
@@ -196,6 +206,35 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
                 f.source,
                 Diagnostic::warning("kube-missing-configmap", f.span, msg),
             ));
+        }
+    }
+    // podman plays all Yaml= files as one stream and fails when nothing in
+    // it is a kind it runs (ConfigMaps alone do not count).
+    if all_read && any_yaml && kinds_known {
+        let runs = [
+            "Pod",
+            "Deployment",
+            "DaemonSet",
+            "Job",
+            "PersistentVolumeClaim",
+            "Secret",
+        ];
+        if !yaml_kinds.iter().any(|k| runs.contains(&k.as_str())) {
+            if let Some(f) = files.iter().find(|f| f.key == "Yaml") {
+                let msg = if !yaml_kinds.is_empty() && yaml_kinds.iter().all(|k| k == "ConfigMap") {
+                    "the Yaml= files hold only ConfigMaps; podman kube play fails, since a \
+                     ConfigMap is not run on its own (pass it with ConfigMap=)"
+                        .to_string()
+                } else {
+                    "the Yaml= files hold no Pod, Deployment, DaemonSet, Job, \
+                     PersistentVolumeClaim or Secret; podman kube play fails"
+                        .to_string()
+                };
+                out.push((
+                    f.source,
+                    Diagnostic::warning("kube-nothing-to-play", f.span, msg),
+                ));
+            }
         }
     }
     let mut seen = std::collections::HashSet::new();

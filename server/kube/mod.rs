@@ -15,10 +15,123 @@ pub mod yaml;
 pub use complete::PathSeg;
 pub use links::{publish_container_ports, resolve_path, split_words, unit_files, UnitFileRef};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::model::Unit;
 use crate::syntax::Span;
 use crate::workspace::Workspace;
+
+/// Every code this module emits, with its usual severity and a short
+/// description (documented in `docs/kube-checks.md`). Some codes take
+/// another severity in particular cases (see the docs).
+pub static CODES: &[(&str, Severity, &str)] = &[
+    ("yaml-syntax", Severity::Error, "the file is not valid YAML"),
+    (
+        "yaml-duplicate-key",
+        Severity::Error,
+        "a key repeated in one YAML mapping",
+    ),
+    (
+        "yaml-too-deep",
+        Severity::Error,
+        "YAML nested deeper than 128 levels",
+    ),
+    (
+        "yaml-alias-bomb",
+        Severity::Error,
+        "YAML aliases that expand too far, or recursive aliases",
+    ),
+    (
+        "yaml-too-large",
+        Severity::Warning,
+        "a YAML file too large to check",
+    ),
+    (
+        "kube-unknown-field",
+        Severity::Warning,
+        "a field the Kubernetes schema does not know",
+    ),
+    ("kube-type", Severity::Error, "a value of the wrong type"),
+    (
+        "kube-required",
+        Severity::Warning,
+        "a field the Kubernetes API requires is missing",
+    ),
+    (
+        "kube-enum",
+        Severity::Warning,
+        "a value outside the allowed set",
+    ),
+    (
+        "kube-port-range",
+        Severity::Error,
+        "a port number outside 1-65535",
+    ),
+    (
+        "kube-base64",
+        Severity::Error,
+        "Secret data or ConfigMap binaryData that is not base64",
+    ),
+    (
+        "kube-schema",
+        Severity::Error,
+        "another Kubernetes schema violation",
+    ),
+    (
+        "kube-not-validated",
+        Severity::Info,
+        "an apiVersion/kind pair without a schema",
+    ),
+    (
+        "kube-unsupported-kind",
+        Severity::Warning,
+        "a kind podman kube play skips",
+    ),
+    (
+        "kube-ignored-field",
+        Severity::Info,
+        "a field podman kube play ignores",
+    ),
+    (
+        "kube-podman-unsupported",
+        Severity::Warning,
+        "a field podman kube play refuses or changes",
+    ),
+    (
+        "kube-podman-required",
+        Severity::Error,
+        "a field podman kube play needs (names, images)",
+    ),
+    (
+        "kube-duplicate-name",
+        Severity::Error,
+        "two containers of one pod with the same name",
+    ),
+    (
+        "kube-volume-mount",
+        Severity::Error,
+        "a volume mount naming no volume of the pod",
+    ),
+    (
+        "kube-missing-file",
+        Severity::Error,
+        "a Yaml= or ConfigMap= file that does not exist",
+    ),
+    (
+        "kube-port-mismatch",
+        Severity::Warning,
+        "a PublishPort= port no containerPort declares",
+    ),
+    (
+        "kube-missing-configmap",
+        Severity::Warning,
+        "a ConfigMap (or key) the pods use that nothing defines",
+    ),
+    (
+        "kube-nothing-to-play",
+        Severity::Error,
+        "Yaml= files with nothing podman kube play runs",
+    ),
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -30,10 +30,12 @@ pub struct Bundle {
     pub defs: Map<String, Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct RawRules {
     enums: HashMap<String, HashMap<String, Vec<String>>>,
     ports: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    base64: HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,8 +84,22 @@ pub struct VolumeMounts {
     pub message: String,
 }
 
+/// A value set as podman reads it (it may accept more values, or any
+/// case), replacing the Kubernetes one for the check.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PodmanEnum {
+    pub definition: String,
+    pub field: String,
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub case_insensitive: bool,
+    pub severity: String,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct Podman {
+    #[serde(default)]
+    pub enums: Vec<PodmanEnum>,
     pub kinds: HashMap<String, KindSupport>,
     pub fields: Vec<FieldRule>,
     pub volume_sources: VolumeSources,
@@ -100,12 +116,27 @@ pub struct Rules {
     pub enums: HashMap<String, HashMap<String, Vec<String>>>,
     /// definition -> port fields
     pub ports: HashMap<String, Vec<String>>,
+    /// definition -> fields holding a map of base64 values
+    pub base64: HashMap<String, Vec<String>>,
     pub podman: Podman,
 }
 
 impl Rules {
+    pub fn podman_enum(&self, def: &str, field: &str) -> Option<&PodmanEnum> {
+        self.podman
+            .enums
+            .iter()
+            .find(|e| e.definition == def && e.field == field)
+    }
+
     pub fn enum_values(&self, def: &str, field: &str) -> Option<&Vec<String>> {
         self.enums.get(def)?.get(field)
+    }
+
+    pub fn is_base64_map(&self, def: &str, field: &str) -> bool {
+        self.base64
+            .get(def)
+            .is_some_and(|f| f.iter().any(|x| x == field))
     }
 
     pub fn is_port(&self, def: &str, field: &str) -> bool {
@@ -144,15 +175,17 @@ pub fn bundle() -> &'static Bundle {
 pub fn rules() -> &'static Rules {
     static R: OnceLock<Rules> = OnceLock::new();
     R.get_or_init(|| {
-        let raw: RawRules = serde_json::from_str(RULES).unwrap_or(RawRules {
-            enums: HashMap::new(),
-            ports: HashMap::new(),
-        });
-        let RawRules { enums, ports } = raw;
+        let raw: RawRules = serde_json::from_str(RULES).unwrap_or_default();
+        let RawRules {
+            enums,
+            ports,
+            base64,
+        } = raw;
         let podman: Podman = serde_json::from_str(PODMAN).unwrap_or_default();
         Rules {
             enums,
             ports,
+            base64,
             podman,
         }
     })

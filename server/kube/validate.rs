@@ -178,7 +178,13 @@ fn check_document(y: &Yaml<'_>, root: NodeId, level: usize, out: &mut Vec<Diagno
     if let Some(validator) = schema::validator(index) {
         let mut budget = 4 * yaml::ALIAS_BUDGET as usize + y.nodes.len();
         let json = to_json(y, rid, 0, &mut budget);
-        for err in validator.iter_errors(&json) {
+        // The quick yes/no first; collecting errors is slower.
+        let errors: Vec<_> = if validator.is_valid(&json) {
+            Vec::new()
+        } else {
+            validator.iter_errors(&json).collect()
+        };
+        for err in errors {
             let segs: Vec<Seg> = err
                 .instance_path()
                 .iter()
@@ -647,16 +653,24 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            if values.iter().any(|a| a == v) {
+            let over = rules.podman_enum(def, p.name);
+            let accepted = match over {
+                Some(o) if o.case_insensitive => o.values.iter().any(|a| a.eq_ignore_ascii_case(v)),
+                Some(o) => o.values.iter().any(|a| a == v),
+                None => values.iter().any(|a| a == v),
+            };
+            if accepted {
                 continue;
             }
+            let sev = over.map_or(Severity::Warning, |o| severity(&o.severity));
             let shown: Vec<&str> = values
                 .iter()
                 .filter(|a| !a.is_empty())
                 .map(String::as_str)
                 .collect();
-            let mut d = Diagnostic::warning(
+            let mut d = Diagnostic::new(
                 "kube-enum",
+                sev,
                 y.span(t),
                 format!(
                     "\"{v}\" is not a valid {}; expected one of {}",
@@ -674,6 +688,26 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
             out.push(d);
+        }
+    }
+    if rules.is_base64_map(def, p.name) {
+        for &(k, v) in y.pairs(p.value) {
+            let Some(text) = y.scalar(v) else { continue };
+            if let Some(Scalar::Null) = scalar_value(y, v) {
+                continue;
+            }
+            if let Err(why) = check_base64(text) {
+                let key = y.scalar(k).unwrap_or("?");
+                out.push(Diagnostic::error(
+                    "kube-base64",
+                    y.span(v),
+                    format!(
+                        "the value of \"{key}\" in {} is not base64 ({why}); podman fails to decode it{}",
+                        p.name,
+                        if p.name == "data" { " (use stringData for plain text)" } else { "" }
+                    ),
+                ));
+            }
         }
     }
     if rules.is_port(def, p.name) {
@@ -759,6 +793,34 @@ fn mapping_checks(y: &Yaml<'_>, def: &str, p: &Pair<'_>, out: &mut Vec<Diagnosti
             for &v in y.items(vs) {
                 if let Some(n) = find_key(y, v, "name", 0).and_then(|(_, n)| y.scalar(n)) {
                     volumes.push(n);
+                }
+            }
+        }
+        // Container names become podman container names (pod-container):
+        // a repeated one cannot be created.
+        let mut names: Vec<&str> = Vec::new();
+        for list in ["initContainers", "containers"] {
+            let Some((_, cs)) = find_key(y, p.map, list, 0) else {
+                continue;
+            };
+            for &c in y.items(cs) {
+                let Some((_, n)) = find_key(y, c, "name", 0) else {
+                    continue;
+                };
+                let Some(name) = y.scalar(n).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                if names.contains(&name) {
+                    out.push(Diagnostic::error(
+                        "kube-duplicate-name",
+                        y.span(n),
+                        format!(
+                            "another container of this pod is already named \"{name}\"; \
+                             podman kube play cannot create both"
+                        ),
+                    ));
+                } else {
+                    names.push(name);
                 }
             }
         }
@@ -975,4 +1037,56 @@ pub fn configmaps(text: &str) -> (Vec<(String, Vec<String>)>, Vec<ConfigMapRef>)
 fn scalar_value_of(y: &Yaml<'_>, map: NodeId, key: &str) -> Option<Scalar> {
     let (_, v) = y.get(map, key)?;
     scalar_value(y, v)
+}
+
+/// Standard padded base64 as Go's decoder reads it (it skips CR and LF).
+fn check_base64(text: &str) -> Result<(), &'static str> {
+    let mut n = 0usize;
+    let mut pad = 0usize;
+    for c in text.bytes() {
+        match c {
+            b'\r' | b'\n' => continue,
+            b'=' => pad += 1,
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
+                if pad > 0 {
+                    return Err("data after padding");
+                }
+            }
+            _ => return Err("a character outside the base64 alphabet"),
+        }
+        n += 1;
+    }
+    if n % 4 != 0 {
+        return Err("its length is not a multiple of 4");
+    }
+    if pad > 2 {
+        return Err("too much padding");
+    }
+    Ok(())
+}
+
+/// The `kind` of every document (and of every item of a `List`), or
+/// `None` when the file does not parse or hits a limit.
+pub fn kinds(text: &str) -> Option<Vec<String>> {
+    let y = yaml::parse(text);
+    if !y.errors.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for doc in &y.docs {
+        let Some(root) = doc.root else { continue };
+        let kind = y.get(root, "kind").and_then(|(_, v)| y.scalar(v));
+        if kind == Some("List") {
+            if let Some((_, items)) = y.get(root, "items") {
+                for &i in y.items(items) {
+                    if let Some(k) = y.get(i, "kind").and_then(|(_, v)| y.scalar(v)) {
+                        out.push(k.to_string());
+                    }
+                }
+            }
+        } else if let Some(k) = kind {
+            out.push(k.to_string());
+        }
+    }
+    Some(out)
 }

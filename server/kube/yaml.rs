@@ -211,6 +211,14 @@ pub fn parse(text: &str) -> Yaml<'_> {
                     }
                 });
                 let id = y.nodes.len();
+                let span = if style == Style::Quoted {
+                    match quoted_end(text, span.start) {
+                        Some(e) if e <= span.end => Span::new(span.start, e),
+                        _ => span,
+                    }
+                } else {
+                    span
+                };
                 y.nodes.push(Node {
                     kind: NodeKind::Scalar { value, style, tag },
                     span,
@@ -309,7 +317,9 @@ pub fn parse(text: &str) -> Yaml<'_> {
                 let id = match open {
                     Open::Seq(n) | Open::Map(n, _) => n,
                 };
-                finish(&mut y, id, span);
+                let closing = matches!(text.as_bytes().get(span.start), Some(b']' | b'}'))
+                    .then_some(span.start + 1);
+                finish(&mut y, id, closing);
                 attach(&mut y, &mut stack, id);
             }
         }
@@ -334,7 +344,7 @@ fn next_char_end(text: &str, at: usize) -> usize {
 }
 
 /// Computes a finished collection's span and expanded size.
-fn finish(y: &mut Yaml<'_>, id: NodeId, end: Span) {
+fn finish(y: &mut Yaml<'_>, id: NodeId, closing: Option<usize>) {
     let (last_end, size) = match y.nodes.get(id).map(|n| &n.kind) {
         Some(NodeKind::Seq(items)) => {
             let e = items
@@ -362,15 +372,42 @@ fn finish(y: &mut Yaml<'_>, id: NodeId, end: Span) {
         _ => (None, 1),
     };
     if let Some(n) = y.nodes.get_mut(id) {
-        let mut e = n.span.end.max(last_end.unwrap_or(0));
         // Flow collections end with their closing bracket; block ones end
-        // where their last child does (the end event sits on the next line).
-        if (end.end > e && end.start == e) || (end.start > e && !end.is_empty()) {
-            e = end.end;
+        // where their last child does (the end event sits further on).
+        let mut e = last_end.unwrap_or(n.span.end);
+        if let Some(c) = closing {
+            e = e.max(c);
         }
-        n.span = Span::new(n.span.start, e);
+        n.span = Span::new(n.span.start, e.max(n.span.start));
         n.expanded = size;
     }
+}
+
+/// The end of a quoted scalar starting at `start` (just past the closing
+/// quote). saphyr's span runs on to the next token.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let q = *b.get(start)?;
+    if q != b'"' && q != b'\'' {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < b.len() {
+        let c = b[i];
+        if q == b'"' && c == b'\\' {
+            i += 2;
+            continue;
+        }
+        if c == q {
+            if q == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i + 1);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Hangs a finished node on its parent, or makes it the document's root.
@@ -444,7 +481,7 @@ fn close_incomplete(y: &mut Yaml<'_>, stack: &mut Vec<Open>) {
                 n
             }
         };
-        finish(y, id, Span::empty(0));
+        finish(y, id, None);
         attach(y, stack, id);
     }
     if let Some(d) = y.docs.last_mut() {
@@ -523,6 +560,49 @@ impl<'a> Yaml<'a> {
     pub fn span(&self, id: NodeId) -> Span {
         self.nodes.get(id).map_or(Span::default(), |n| n.span)
     }
+}
+
+/// The comments of a parsed text, as byte ranges from `#` to the end of the
+/// line. saphyr's event stream drops comments, so they are found afterwards:
+/// a `#` at the start of a line or after a blank that lies outside every
+/// scalar (quoted and block scalars included) starts a comment. Comments
+/// after a syntax error or a limit are still found, since the check stops
+/// only at scalars that were read.
+pub fn comments(text: &str, y: &Yaml<'_>) -> Vec<Span> {
+    let mut scalars: Vec<Span> = y
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Scalar { .. }))
+        .map(|n| n.span)
+        .filter(|s| !s.is_empty())
+        .collect();
+    scalars.sort();
+    let inside = |at: usize| -> bool {
+        // the last scalar starting at or before `at`
+        let i = scalars.partition_point(|s| s.start <= at);
+        i > 0 && scalars.get(i - 1).is_some_and(|s| at < s.end)
+    };
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'#'
+            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r'))
+            && !inside(i)
+        {
+            let end = text[i..].find('\n').map_or(text.len(), |e| i + e);
+            let end = if end > i && bytes.get(end - 1) == Some(&b'\r') {
+                end - 1
+            } else {
+                end
+            };
+            out.push(Span::new(i, end));
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// A scalar's type under the YAML 1.2 core schema (what podman's first
@@ -665,6 +745,50 @@ mod tests {
         let (k, v) = y.get(root, "bé").unwrap();
         assert_eq!(y.span(k).slice(t), "bé");
         assert_eq!(y.span(v).slice(t), "ünï");
+    }
+
+    #[test]
+    fn quoted_scalars_and_flow_collections_end_at_their_last_character() {
+        let t = "a: x   # c\nb: \"q\\\" # x\"   # d\nc: ['it''s' , 1 ]  # e\n";
+        let y = parse(t);
+        let spans: Vec<&str> = y.nodes.iter().skip(1).map(|n| n.span.slice(t)).collect();
+        assert_eq!(
+            spans,
+            vec![
+                "a",
+                "x",
+                "b",
+                "\"q\\\" # x\"",
+                "c",
+                "['it''s' , 1 ]",
+                "'it''s'",
+                "1"
+            ]
+        );
+        let c: Vec<&str> = comments(t, &y).iter().map(|s| s.slice(t)).collect();
+        assert_eq!(c, vec!["# c", "# d", "# e"]);
+    }
+
+    #[test]
+    fn comments_outside_scalars() {
+        let t = "# top\na: 'x # not' # yes\nb: |\n  # inside block\nc: d#no\n  # indented\n";
+        let y = parse(t);
+        let c: Vec<&str> = comments(t, &y).iter().map(|s| s.slice(t)).collect();
+        assert_eq!(c, vec!["# top", "# yes", "# indented"]);
+    }
+
+    #[test]
+    fn spans_far_into_multibyte_text() {
+        // past many checkpoints of the char-to-byte map
+        let mut t = String::new();
+        for i in 0..700 {
+            t.push_str(&format!("k{i}: \"ü€𝄞 {i}\"\n"));
+        }
+        let y = parse(&t);
+        let root = y.docs[0].root.unwrap();
+        let (k, v) = y.get(root, "k699").unwrap();
+        assert_eq!(y.span(k).slice(&t), "k699");
+        assert_eq!(y.span(v).slice(&t), "\"ü€𝄞 699\"");
     }
 
     #[test]

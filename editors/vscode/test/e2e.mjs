@@ -115,6 +115,10 @@ async function main() {
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20000);
+  // the browser console carries the extension host's errors: keep it
+  const consoleLog = fs.createWriteStream(path.join(artifacts, 'browser-console.log'));
+  page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+  page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
 
   try {
     await check('workbench loads with the project', async () => {

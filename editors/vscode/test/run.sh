@@ -94,7 +94,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-mkdir -p "$WORK/data/User" "$WORK/extensions" "$WORK/home" "$WORK/project"
+mkdir -p "$WORK/data/User" "$WORK/data/Machine" "$WORK/extensions" "$WORK/home" "$WORK/project"
 cp "$HERE/fixture/web.container" "$WORK/project/"
 node -e '
   const [file, server] = process.argv.slice(1);
@@ -119,6 +119,11 @@ node -e '
     "window.zoomLevel": 0
   }, null, 2));
 ' "$WORK/data/User/settings.json" "$QUADLET_LS"
+# code-server's own (remote) settings: a machine-scoped setting such as the
+# server path is read from here, not from the user settings
+mkdir -p "$WORK/data/Machine"
+node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ "quadlet-ls.server.path": process.argv[2] }, null, 2))' \
+  "$WORK/data/Machine/settings.json" "$QUADLET_LS"
 
 CS_ENV=(env HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share")
 CS_ARGS=(--user-data-dir "$WORK/data" --extensions-dir "$WORK/extensions")
