@@ -292,3 +292,27 @@ fn preview_request_command_and_code_lens() {
     assert_eq!(bad["error"]["code"], -32602);
     c.finish();
 }
+
+#[test]
+fn drop_ins_are_served_as_their_unit_type() {
+    let mut c = Client::start(ws());
+    let path = "/ws/web.container.d/10-env.conf";
+    c.open(path, "[Container]\nPubl\n");
+    let r = c.request("textDocument/completion", Client::at(path, 1, 4));
+    assert!(labels(&r).contains(&"PublishPort".to_string()), "{r}");
+    let r = c.request("textDocument/completion", Client::at(path, 0, 1));
+    assert_eq!(labels(&r)[0], "[Container]");
+    let h = c.request("textDocument/hover", Client::at(path, 0, 3));
+    assert!(h["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("[Container]"));
+    // A plain .conf elsewhere is not ours.
+    c.open("/ws/other.conf", "[Container]\nPubl\n");
+    let r = c.request(
+        "textDocument/completion",
+        Client::at("/ws/other.conf", 1, 4),
+    );
+    assert_eq!(r, Value::Null);
+    c.finish();
+}
