@@ -197,6 +197,8 @@ fn hover_on_keys_values_specifiers_and_headers() {
         .as_str()
         .unwrap()
         .contains("Description="));
+    let reference = c.request("textDocument/hover", Client::at(p, 6, 10));
+    assert_json_snapshot!("hover_reference", reference);
     let comment = c.request("textDocument/hover", Client::at(p, 13, 3));
     assert_eq!(comment, Value::Null);
     c.finish();
