@@ -93,6 +93,7 @@ pub fn publish(s: &mut Server, path: &Path, version: i32, diags: Vec<Diagnostic>
         .collect();
     doc.diagnostics = Some((version, Arc::new(diags)));
     let uri = doc.uri.clone();
+    let changed_at = doc.changed_at.take();
     s.notify(
         "textDocument/publishDiagnostics",
         lsp_types::PublishDiagnosticsParams {
@@ -101,6 +102,12 @@ pub fn publish(s: &mut Server, path: &Path, version: i32, diags: Vec<Diagnostic>
             version: Some(version),
         },
     );
+    if let Some(t) = changed_at.filter(|_| super::timing()) {
+        eprintln!(
+            "quadlet-ls timing: didChange->publishDiagnostics {}us",
+            t.elapsed().as_micros()
+        );
+    }
 }
 
 /// The diagnostics of an open document for its current version (computed

@@ -458,6 +458,7 @@ impl Server {
             )));
             return;
         }
+        let started = std::time::Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| self.dispatch(req)));
         let reply = match result {
             Ok(Reply::Ok(v)) => Some(Response::new_ok(id, v)),
@@ -475,6 +476,12 @@ impl Server {
         };
         if let Some(r) = reply {
             self.send(Message::Response(r));
+            if timing() {
+                eprintln!(
+                    "quadlet-ls timing: {method} {}us",
+                    started.elapsed().as_micros()
+                );
+            }
         }
     }
 
@@ -757,6 +764,14 @@ pub(crate) fn targets_of(doc: &crate::syntax::Document, path: &Path) -> Vec<refs
         .into_iter()
         .map(|r| r.target)
         .collect()
+}
+
+/// Whether `QUADLET_LS_LOG_TIMING` is set: then the server logs how long
+/// each request took, and the time from a `didChange` to its diagnostics, to
+/// stderr (used by `benches/lsp_latency.py`).
+pub(crate) fn timing() -> bool {
+    static T: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *T.get_or_init(|| std::env::var_os("QUADLET_LS_LOG_TIMING").is_some_and(|v| !v.is_empty()))
 }
 
 pub(crate) enum Reply {
