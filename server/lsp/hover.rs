@@ -111,3 +111,8 @@ fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+pub(crate) fn unit_hover_for_test(text: &str, offset: usize) -> Option<(String, Span)> {
+    unit_hover(text, offset)
+}

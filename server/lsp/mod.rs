@@ -897,6 +897,59 @@ mod tests {
         assert_eq!(s.inflight.get(&RequestId::from(7)), Some(&true));
     }
 
+    /// Pseudo-random unit-like texts through the per-position features:
+    /// nothing panics, whatever the offset.
+    #[test]
+    fn features_survive_random_text_at_every_offset() {
+        let atoms = [
+            "[Container]",
+            "[",
+            "]",
+            "\n",
+            "=",
+            "Image",
+            "PublishPort",
+            "%",
+            "%h",
+            "\\\n",
+            "# c",
+            "; c",
+            " ",
+            "é",
+            "😀",
+            "\r",
+            "Network=db.network",
+            "Volume=a.volume:/x",
+            "Pull=never",
+            "\t",
+            "[Unit]",
+            "After=",
+            "x",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300 {
+            let n = (next() % 30) as usize;
+            let text: String = (0..n)
+                .map(|_| atoms[(next() % atoms.len() as u64) as usize])
+                .collect();
+            let doc = crate::syntax::parse(&text);
+            let toks = semantic_tokens::tokens(&text);
+            for w in toks.windows(2) {
+                assert!(w[0].0.end <= w[1].0.start, "{text:?}: {toks:?}");
+            }
+            for off in 0..=text.len() + 1 {
+                let _ = completion::context(&text, &doc, off);
+                let _ = hover::unit_hover_for_test(&text, off);
+            }
+        }
+    }
+
     #[test]
     fn a_panicking_handler_answers_internal_error() {
         let (mut s, sent) = server();
