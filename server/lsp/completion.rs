@@ -301,10 +301,12 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
                     detail: Some(detail),
                     // The doc comes with completionItem/resolve: it keeps
                     // the list small while typing.
-                    data: Some(serde_json::json!({"section": k.section, "key": k.key})),
+                    data: Some(serde_json::Value::String(format!(
+                        "{}/{}",
+                        k.section, k.key
+                    ))),
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
                     sort_text: Some(format!("{rank}{}", k.key)),
-                    filter_text: Some(k.key.clone()),
                     insert_text_format: Some(format),
                     text_edit: edit(range, insert),
                     ..Default::default()
@@ -503,8 +505,7 @@ pub fn resolve(mut item: CompletionItem) -> CompletionItem {
         return item;
     }
     let found = item.data.as_ref().and_then(|d| {
-        let section = d.get("section")?.as_str()?;
-        let key = d.get("key")?.as_str()?;
+        let (section, key) = d.as_str()?.split_once('/')?;
         schema::table().get(section, key)
     });
     if let Some(k) = found {

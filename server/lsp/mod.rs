@@ -461,7 +461,11 @@ impl Server {
         let started = std::time::Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| self.dispatch(req)));
         let reply = match result {
-            Ok(Reply::Ok(v)) => Some(Response::new_ok(id, v)),
+            // Built directly: `Response::new_ok` would copy the value.
+            Ok(Reply::Ok(v)) => Some(Response {
+                id,
+                response_result: Ok(v),
+            }),
             Ok(Reply::Err(code, msg)) => Some(Response::new_err(id, code as i32, msg)),
             Ok(Reply::Later) => None,
             Err(p) => {
