@@ -56,32 +56,40 @@ done
 mkdir -p "$dir/container.d"
 printf '[Container]\nLabel=dropin=1\n' > "$dir/container.d/10-all.conf"
 
-time_it() {
-    # best of $runs, in seconds
-    best=
-    r=0
-    while [ "$r" -lt "$runs" ]; do
-        s=$(date +%s.%N)
-        QUADLET_UNIT_DIRS=$dir "$@" > /dev/null 2>&1 || true
-        e=$(date +%s.%N)
-        t=$(echo "$e - $s" | bc)
-        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
-        r=$((r + 1))
-    done
-    echo "$best"
+# One timed run, in seconds.
+once() {
+    s=$(date +%s%N)
+    QUADLET_UNIT_DIRS=$dir "$@" > /dev/null 2>&1 || true
+    e=$(date +%s%N)
+    echo "scale=4; ($e - $s) / 1000000000" | bc
+}
+
+# Runs alternate between the two generators so that a load change on the
+# machine hits both; best and median of $runs each.
+stats() {
+    sort -n | awk '{a[NR]=$1} END {printf "best %.3fs, median %.3fs", a[1], a[int((NR+1)/2)]}'
 }
 
 echo "units: $count in $dir"
+: > "$dir.ours"
+: > "$dir.podman"
+r=0
+while [ "$r" -lt "$runs" ]; do
+    once "$ours" preview >> "$dir.ours"
+    [ -x "$q" ] && once "$q" -dryrun >> "$dir.podman"
+    r=$((r + 1))
+done
+to=$(sort -n "$dir.ours" | head -1)
+echo "quadlet-ls preview DIR: $(stats < "$dir.ours") ($runs runs)"
 if [ -x "$q" ]; then
-    tq=$(time_it "$q" -dryrun)
-    echo "quadlet -dryrun:        ${tq}s (best of $runs)"
+    tq=$(sort -n "$dir.podman" | head -1)
+    echo "quadlet -dryrun:        $(stats < "$dir.podman") ($runs runs)"
 else
     echo "quadlet -dryrun:        (no oracle binary at $q)"
 fi
-to=$(time_it "$ours" preview)
-echo "quadlet-ls preview DIR: ${to}s (best of $runs)"
+rm -f "$dir.ours" "$dir.podman"
 if [ -x "$q" ]; then
-    echo "speed-up: $(echo "scale=2; $tq / $to" | bc)x"
+    echo "speed-up (best vs best): $(echo "scale=2; $tq / $to" | bc)x"
     # Same output?
     QUADLET_UNIT_DIRS=$dir "$q" -dryrun 2>/dev/null | grep -c '^---' | sed 's/^/podman blocks: /'
     QUADLET_UNIT_DIRS=$dir "$ours" preview 2>/dev/null | grep -c '^---' | sed 's/^/our blocks:    /'

@@ -38,6 +38,25 @@ pub trait Fs: Send + Sync {
     fn is_file(&self, path: &Path) -> bool;
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf>;
     fn len(&self, path: &Path) -> io::Result<u64>;
+    /// Like [`Fs::read_dir`], with each entry's kind when it is known
+    /// without following symlinks (free on most disks). Lets the indexer
+    /// skip a `stat` per plain file.
+    fn read_dir_kinds(&self, path: &Path) -> io::Result<Vec<(String, EntryKind)>> {
+        Ok(self
+            .read_dir(path)?
+            .into_iter()
+            .map(|n| (n, EntryKind::Unknown))
+            .collect())
+    }
+}
+
+/// What a directory entry is, as far as the listing tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file (not a symlink).
+    File,
+    /// Anything else, or not known: ask the file system.
+    Unknown,
 }
 
 /// The real disk.
@@ -68,6 +87,19 @@ impl Fs for DiskFs {
     }
     fn len(&self, path: &Path) -> io::Result<u64> {
         Ok(std::fs::metadata(path)?.len())
+    }
+    fn read_dir_kinds(&self, path: &Path) -> io::Result<Vec<(String, EntryKind)>> {
+        let mut names = Vec::new();
+        for e in std::fs::read_dir(path)? {
+            let e = e?;
+            let kind = match e.file_type() {
+                Ok(t) if t.is_file() => EntryKind::File,
+                _ => EntryKind::Unknown,
+            };
+            names.push((e.file_name().to_string_lossy().into_owned(), kind));
+        }
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(names)
     }
 }
 
@@ -395,11 +427,14 @@ fn append_sub_paths(
     }
     seen.insert(resolved.clone());
     out.push(resolved.clone());
-    let Ok(entries) = fs.read_dir(&resolved) else {
+    let Ok(entries) = fs.read_dir_kinds(&resolved) else {
         return;
     };
-    for e in entries {
-        append_sub_paths(fs, &resolved.join(e), out, seen, depth + 1);
+    for (e, kind) in entries {
+        // A plain file is never a directory: no need to resolve it.
+        if kind != EntryKind::File {
+            append_sub_paths(fs, &resolved.join(e), out, seen, depth + 1);
+        }
     }
 }
 
@@ -533,10 +568,11 @@ impl Workspace {
         self.cache_clear();
         let fs = self.fs.clone();
         for dir in self.dirs.clone() {
-            let Ok(names) = fs.read_dir(&dir) else {
+            let Ok(names) = fs.read_dir_kinds(&dir) else {
                 continue;
             };
-            for name in names {
+            for (name, kind) in names {
+                let plain = kind == EntryKind::File;
                 let path = dir.join(&name);
                 if name.ends_with(".d") {
                     if fs.is_dir(&path) {
@@ -546,7 +582,7 @@ impl Workspace {
                     continue;
                 }
                 if let Some(un) = UnitName::parse(&name) {
-                    if fs.is_dir(&path) {
+                    if !plain && fs.is_dir(&path) {
                         continue;
                     }
                     self.all_unit_files.push(path.clone());
@@ -554,7 +590,7 @@ impl Workspace {
                         self.by_name.insert(name, self.units.len());
                         self.units.push(UnitEntry { path, name: un });
                     }
-                } else if fs.is_file(&path) {
+                } else if plain || fs.is_file(&path) {
                     self.other_files.insert(path);
                 }
             }

@@ -18,6 +18,7 @@ fn codes_in(dir: &Path) -> Vec<String> {
     if let Ok(v) = std::fs::read_to_string(dir.join("PODMAN_VERSION")) {
         opts.podman_version = Version::parse(&v).unwrap();
     }
+    opts.user = dir.join("USER").exists();
     let ws = Workspace::load(Arc::new(DiskFs), &[dir.to_path_buf()]);
     check::check_workspace(&ws, &opts)
         .into_iter()
@@ -175,4 +176,41 @@ fn valid_ports_and_specifiers_do_not_warn() {
 #[test]
 fn other_files_give_nothing() {
     assert!(one("/u/notes.txt", "whatever = [").is_empty());
+}
+
+#[test]
+fn every_code_is_documented() {
+    let docs =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md"))
+            .unwrap();
+    for (code, sev, _) in CODES {
+        assert!(
+            docs.contains(&format!("\n## {code}\n")),
+            "docs/checks.md has no section for {code}"
+        );
+        assert!(
+            docs.contains(&format!("| [`{code}`](#{code}) | {} |", sev.as_str())),
+            "docs/checks.md table row for {code} is missing or has the wrong severity"
+        );
+    }
+}
+
+#[test]
+fn every_code_used_in_the_checks_is_registered() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("server/check");
+    let mut used = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("diag(") {
+            rest = &rest[i + 5..];
+            let t = rest.trim_start();
+            if let Some(q) = t.strip_prefix('"') {
+                let code = &q[..q.find('"').unwrap()];
+                assert!(CODES.iter().any(|c| c.0 == code), "{code} is not in CODES");
+                used += 1;
+            }
+        }
+    }
+    assert!(used > 20);
 }

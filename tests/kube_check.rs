@@ -8,8 +8,12 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
+/// The diagnostics, without the short-image-name warning (most examples
+/// here use short names; that check has its own test).
 fn check(text: &str) -> Vec<Diagnostic> {
-    check_yaml(text, &Options::default())
+    let mut d = check_yaml(text, &Options::default());
+    d.retain(|d| d.code != "kube-short-image-name");
+    d
 }
 
 /// The one diagnostic with `code`; its span must cover `covers`, which
@@ -334,4 +338,40 @@ fn container_names_are_unique_in_a_pod() {
         e.message,
         "another container of this pod is already named \"web\"; podman kube play cannot create both"
     );
+}
+
+#[test]
+fn short_image_names() {
+    let t = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: nginx}\n  - {name: b, image: \"library/nginx:1\"}\n  - {name: c, image: docker.io/library/nginx}\n  - {name: d, image: localhost/mine}\n  - {name: e, image: \"registry:5000/x\"}\n";
+    let d = check_yaml(t, &Options::default());
+    assert_eq!(d.len(), 2, "{d:#?}");
+    let a = expect(t, &d, "kube-short-image-name", "name: a", "nginx");
+    assert_eq!(
+        a.message,
+        "\"nginx\" names no registry; under systemd podman cannot ask which registry to pull from, so name it (e.g. docker.io/library/nginx)"
+    );
+    let b = expect(
+        t,
+        &d,
+        "kube-short-image-name",
+        "name: b",
+        "\"library/nginx:1\"",
+    );
+    assert!(
+        b.message.contains("e.g. docker.io/library/nginx:1"),
+        "{}",
+        b.message
+    );
+    // the fixtures name their registries
+    for f in [
+        "valid-pod.yaml",
+        "valid-deployment.yaml",
+        "valid-daemonset.yaml",
+        "valid-job.yaml",
+    ] {
+        assert!(
+            check_yaml(&fixture(f), &Options::default()).is_empty(),
+            "{f}"
+        );
+    }
 }

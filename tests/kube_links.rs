@@ -58,11 +58,22 @@ fn missing_files_are_errors_on_the_value() {
     assert_eq!(spans, vec!["nope.yaml", "cm.yaml", "other.yaml"]);
     assert!(d
         .iter()
-        .all(|(s, x)| *s == 0 && x.code == "kube-missing-file" && x.severity == Severity::Warning));
+        .all(|(s, x)| *s == 0 && x.code == "kube-missing-file" && x.severity == Severity::Error));
     assert_eq!(
         d[0].1.message,
         "Yaml= file /etc/containers/systemd/nope.yaml does not exist; podman kube play will fail when the service starts"
     );
+}
+
+#[test]
+fn missing_absolute_files_are_warnings() {
+    // An absolute path may exist only on the host the unit is deployed to.
+    let unit = "[Kube]\nYaml=/srv/kube/web.yaml\n";
+    let (_, d) = run(unit, None);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].1.code, "kube-missing-file");
+    assert_eq!(d[0].1.severity, Severity::Warning);
+    assert_eq!(d[0].1.span.slice(unit), "/srv/kube/web.yaml");
 }
 
 #[test]

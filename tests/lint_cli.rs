@@ -235,6 +235,22 @@ fn bad_input_gets_clear_messages() {
     let (code, out, err) = run(bin().arg(&big));
     assert_eq!(code, 0, "{out}{err}");
 
+    // A file full of unknown keys: every one counts, the first 1000 are shown.
+    let junk = tmp("junk");
+    let mut text = String::from("[Container]\nImage=quay.io/a/b\n");
+    let mut i = 0u64;
+    while text.len() < 1024 * 1024 {
+        i += 1;
+        text.push_str(&format!("K{:x}x{}=1\n", i.wrapping_mul(2654435761), i));
+    }
+    write(&junk, "junk.container", text);
+    let (code, out, err) = run(bin().args(["--format", "json"]).arg(&junk));
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1000);
+    assert_eq!(v["summary"]["errors"].as_u64().unwrap(), i);
+    assert!(err.contains("more problems not shown"), "{err}");
+
     // Bigger than the limit: a clear error.
     let huge = tmp("huge");
     write(&huge, "huge.container", vec![b'#'; 17 * 1024 * 1024]);

@@ -109,10 +109,15 @@ fn quadlet_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
     let table = schema::table();
     let name = sec.name.as_str();
     let mut last_single: HashMap<&str, &Entry> = HashMap::new();
+    let mut unknown = 0usize;
     for e in entries(cx, sec) {
         let key = e.key.as_str();
         let Some(def) = table.get(name, key) else {
-            out.push(unknown_key(cx, name, e));
+            // Spelling suggestions cost an edit distance per known key: a
+            // garbage file with huge numbers of unknown keys gets them only
+            // for the first ones.
+            unknown += 1;
+            out.push(unknown_key(cx, name, e, unknown <= MAX_SUGGESTIONS));
             continue;
         };
         if let Some(msg) = &def.legacy {
@@ -152,7 +157,10 @@ fn quadlet_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn unknown_key(cx: &FileCtx, section: &str, e: &Entry) -> Diagnostic {
+/// Unknown keys per section and file that get a spelling suggestion.
+const MAX_SUGGESTIONS: usize = 200;
+
+fn unknown_key(cx: &FileCtx, section: &str, e: &Entry, suggest: bool) -> Diagnostic {
     let table = schema::table();
     let key = e.key.as_str();
     let mut msg = format!("unknown key {key}= in [{section}]: podman refuses the unit");
@@ -187,7 +195,7 @@ fn unknown_key(cx: &FileCtx, section: &str, e: &Entry) -> Diagnostic {
         .iter()
         .filter(|k| k.is_podman_key() && k.since <= cx.opts.podman_version)
         .map(|k| k.key.as_str());
-    if let Some(best) = closest(key, candidates) {
+    if let Some(best) = suggest.then(|| closest(key, candidates)).flatten() {
         d.message.push_str(&format!("; did you mean {best}=?"));
         d = d.with_fix(
             format!("Change to {best}="),

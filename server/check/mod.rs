@@ -160,16 +160,26 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         "User=, Group= or DynamicUser= in [Service], which podman warns about",
     ),
     (
+        "user-install-target",
+        Severity::Warning,
+        "a rootless unit installed into a target only the system manager has",
+    ),
+    (
         "unreadable-file",
         Severity::Error,
         "a unit or drop-in file that cannot be read",
     ),
 ];
 
+/// Every code quadlet-ls reports: the unit checks, then the Kubernetes YAML
+/// checks.
+pub fn all_codes() -> impl Iterator<Item = &'static (&'static str, Severity, &'static str)> {
+    CODES.iter().chain(crate::kube::CODES.iter())
+}
+
 /// The default severity of a code (Error for unknown codes).
 pub fn default_severity(code: &str) -> Severity {
-    CODES
-        .iter()
+    all_codes()
         .find(|c| c.0 == code)
         .map_or(Severity::Error, |c| c.1)
 }
@@ -307,7 +317,7 @@ pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<FileResult> {
             r
         })
         .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     out
 }
 

@@ -6,6 +6,9 @@ use crate::diag::Diagnostic;
 use crate::workspace::UnitKind;
 
 pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
+    if cx.opts.user {
+        user_install_targets(cx, out);
+    }
     for e in cx.doc.section_entries("Service") {
         if matches!(e.key.as_str(), "User" | "Group" | "DynamicUser") {
             out.push(diag(
@@ -52,5 +55,39 @@ pub(crate) fn is_unambiguous(name: &str) -> bool {
     match name.split_once('/') {
         Some((domain, _)) => domain.contains(['.', ':']) || domain == "localhost",
         None => false,
+    }
+}
+
+/// System-only targets that a user's service manager does not have.
+const SYSTEM_TARGETS: [&str; 3] = [
+    "multi-user.target",
+    "graphical.target",
+    "network-online.target",
+];
+
+fn user_install_targets(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
+    for e in cx.doc.section_entries("Install") {
+        if !matches!(e.key.as_str(), "WantedBy" | "RequiredBy" | "UpheldBy") {
+            continue;
+        }
+        for t in SYSTEM_TARGETS {
+            let Some(i) = e.value.find(t) else { continue };
+            let span = e.value_range(i, i + t.len());
+            let mut d = diag(
+                "user-install-target",
+                span,
+                format!("{t} exists only in the system service manager: a rootless (user) unit wanted by it never starts at boot; use default.target"),
+            );
+            if t != "network-online.target" {
+                d = d.with_fix(
+                    "Use default.target",
+                    vec![crate::diag::Edit {
+                        span,
+                        new_text: "default.target".into(),
+                    }],
+                );
+            }
+            out.push(d);
+        }
     }
 }

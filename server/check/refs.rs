@@ -7,36 +7,6 @@ use super::FileCtx;
 use crate::diag::Diagnostic;
 use crate::syntax::Entry;
 
-/// `[Unit]` keys whose Quadlet unit names the generator translates.
-const DEPENDENCY_KEYS: [&str; 15] = [
-    "After",
-    "Before",
-    "BindsTo",
-    "Conflicts",
-    "OnFailure",
-    "OnSuccess",
-    "PartOf",
-    "PropagatesReloadTo",
-    "PropagatesStopTo",
-    "ReloadPropagatedFrom",
-    "Requires",
-    "Requisite",
-    "StopPropagatedFrom",
-    "Upholds",
-    "Wants",
-];
-
-const UNIT_EXTS: [&str; 8] = [
-    ".container",
-    ".volume",
-    ".network",
-    ".kube",
-    ".image",
-    ".build",
-    ".pod",
-    ".artifact",
-];
-
 pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
     if cx.ws.dirs().is_empty() {
         // No search path to resolve against.
@@ -96,11 +66,11 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
         }
     }
     for e in cx.doc.section_entries("Unit") {
-        if !DEPENDENCY_KEYS.contains(&e.key.as_str()) {
+        if !crate::model::DEPENDENCY_KEYS.contains(&e.key.as_str()) {
             continue;
         }
         for word in e.value.split_whitespace() {
-            if UNIT_EXTS.iter().any(|x| word.ends_with(x)) {
+            if crate::workspace::UnitKind::from_file_name(word).is_some() {
                 need(cx, e, word, "dependency", out);
             }
         }

@@ -109,12 +109,14 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
             }
         }
         "enum" if !dynamic => {
-            let case_insensitive = key == "SetWorkingDirectory";
+            // The generator compares RemapUsers= exactly; podman itself
+            // lower-cases most other modes, so those are matched leniently.
+            let exact = key == "RemapUsers";
             let ok = def.value_names().any(|n| {
-                if case_insensitive {
-                    n.eq_ignore_ascii_case(v)
-                } else {
+                if exact {
                     n == v
+                } else {
+                    n.eq_ignore_ascii_case(v)
                 }
             });
             if !ok {

@@ -2,11 +2,12 @@
 //! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
 //! warnings with `--deny-warnings`), 2 usage or I/O error.
 
-use crate::check::{self, FileResult, Options, CODES};
+use crate::check::{self, FileResult, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::line_index::{Encoding, LineIndex};
+use crate::model::Unit;
 use crate::schema::Version;
-use crate::workspace::{classify, DiskFs, FileRole, Workspace};
+use crate::workspace::{classify, DiskFs, FileRole, UnitKind, Workspace};
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -72,6 +73,10 @@ struct Config {
 }
 
 const CONFIG_NAME: &str = "quadlet-ls.toml";
+
+/// Problems shown per file; the rest are counted (exit status, summary on
+/// stderr) but not printed.
+const MAX_SHOWN: usize = 1000;
 
 fn find_config(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
@@ -140,7 +145,7 @@ pub fn run(args: LintArgs) -> ExitCode {
     let mut disabled: BTreeSet<String> = cfg.disable.iter().cloned().collect();
     disabled.extend(args.disable.iter().cloned());
     for c in &disabled {
-        if !CODES.iter().any(|k| k.0 == c) {
+        if !check::all_codes().any(|k| k.0 == c) {
             eprintln!("quadlet-ls lint: note: `{c}` is not a check code of quadlet-ls; disabling it anyway");
         }
     }
@@ -162,9 +167,21 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let (results, io_errors) = lint_paths(&paths, &opts);
+    let (mut results, io_errors) = lint_paths(&paths, &opts);
     for e in &io_errors {
         eprintln!("quadlet-ls lint: {e}");
+    }
+    // Count everything, but show at most MAX_SHOWN problems per file.
+    let (errors, warnings) = count(&results);
+    for r in &mut results {
+        if r.diagnostics.len() > MAX_SHOWN {
+            eprintln!(
+                "quadlet-ls lint: {}: {} more problems not shown (only the first {MAX_SHOWN} are)",
+                r.path.display(),
+                r.diagnostics.len() - MAX_SHOWN
+            );
+            r.diagnostics.truncate(MAX_SHOWN);
+        }
     }
 
     let cwd = std::env::current_dir()
@@ -180,8 +197,8 @@ pub fn run(args: LintArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = match args.format {
-        Format::Human => write_human(&mut out, &shown),
-        Format::Json => write_json(&mut out, &shown),
+        Format::Human => write_human(&mut out, &shown, (errors, warnings)),
+        Format::Json => write_json(&mut out, &shown, (errors, warnings)),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
     };
@@ -192,7 +209,6 @@ pub fn run(args: LintArgs) -> ExitCode {
     if !io_errors.is_empty() {
         return ExitCode::from(2);
     }
-    let (errors, warnings) = count(&results);
     if errors > 0 || (deny_warnings && warnings > 0) {
         ExitCode::from(1)
     } else {
@@ -321,24 +337,23 @@ pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<St
         }
     }
 
-    // Kubernetes YAML used by the .kube units checked.
+    // Kubernetes YAML used by the .kube units checked (Yaml= and ConfigMap=
+    // files, resolved as podman resolves them, drop-ins included).
     let mut yamls: BTreeMap<PathBuf, ()> = BTreeMap::new();
     for r in &results {
-        if r.path.extension().is_none_or(|x| x != "kube") {
+        if !matches!(classify(&r.path), FileRole::Unit(ref n) if n.kind == UnitKind::Kube) {
             continue;
         }
-        let doc = crate::syntax::parse(&r.text);
-        let base = r.path.parent().unwrap_or(Path::new("/"));
-        for e in doc.all("Kube", "Yaml") {
-            for word in e.value.split_whitespace() {
-                if word.starts_with('%') {
-                    continue;
-                }
-                let p = base.join(word);
-                if let Ok(c) = std::fs::canonicalize(&p) {
-                    yamls.insert(c, ());
-                }
+        let Ok((unit, _)) = Unit::load(&ws, &r.path, Some(r.text.clone())) else {
+            continue;
+        };
+        for f in crate::kube::unit_files(&unit) {
+            let Some(p) = f.path else { continue };
+            if !ws.exists(&p) {
+                continue;
             }
+            let c = ws.fs().canonicalize(&p).unwrap_or(p);
+            yamls.insert(c, ());
         }
     }
     for (y, ()) in yamls {
@@ -359,7 +374,7 @@ pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<St
             Err(e) => results.push(check::unreadable(&y, &e)),
         }
     }
-    results.sort_by(|a, b| a.path.cmp(&b.path));
+    results.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     (results, io_errors)
 }
 
@@ -406,9 +421,12 @@ fn region(index: &LineIndex, text: &str, d: &Diagnostic) -> (u32, u32, u32, u32)
     (l1, c1, l2, c2)
 }
 
-fn write_human(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
-    let mut total_e = 0;
-    let mut total_w = 0;
+fn write_human(
+    out: &mut dyn Write,
+    files: &[Shown],
+    totals: (usize, usize),
+) -> std::io::Result<()> {
+    let (total_e, total_w) = totals;
     let mut with_problems = 0;
     for f in files {
         let text = &*f.result.text;
@@ -417,11 +435,6 @@ fn write_human(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
             with_problems += 1;
         }
         for d in &f.result.diagnostics {
-            match d.severity {
-                Severity::Error => total_e += 1,
-                Severity::Warning => total_w += 1,
-                _ => {}
-            }
             let (l1, c1, l2, c2) = region(&index, text, d);
             writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
             writeln!(out, "  --> {}:{}:{}", f.display, l1, c1)?;
@@ -497,18 +510,15 @@ fn json_diag(index: &LineIndex, text: &str, path: &str, d: &Diagnostic) -> Value
     })
 }
 
-fn write_json(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+fn write_json(out: &mut dyn Write, files: &[Shown], totals: (usize, usize)) -> std::io::Result<()> {
     let mut diags = Vec::new();
-    let mut e = 0;
-    let mut w = 0;
+    let (e, w) = totals;
     let mut other = 0;
     for f in files {
         let index = LineIndex::new(&f.result.text);
         for d in &f.result.diagnostics {
-            match d.severity {
-                Severity::Error => e += 1,
-                Severity::Warning => w += 1,
-                _ => other += 1,
+            if !matches!(d.severity, Severity::Error | Severity::Warning) {
+                other += 1;
             }
             diags.push(json_diag(&index, &f.result.text, &f.display, d));
         }
@@ -533,8 +543,7 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
-    let mut rules: Vec<(String, Severity, String)> = CODES
-        .iter()
+    let mut rules: Vec<(String, Severity, String)> = check::all_codes()
         .map(|(c, s, d)| (c.to_string(), *s, d.to_string()))
         .collect();
     let mut results = Vec::new();

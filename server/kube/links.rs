@@ -144,9 +144,21 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
         };
         if !ws.exists(path) {
             all_read = false;
-            out.push((
-                r.source,
+            // A relative path names a file that ships beside the unit, so
+            // its absence is a real error. An absolute path may well exist
+            // only on the machine the unit is deployed to.
+            let d = if Path::new(&r.written).is_absolute() {
                 Diagnostic::warning(
+                    "kube-missing-file",
+                    r.span,
+                    format!(
+                        "{}= file {} is not on this machine; it must exist where the unit runs, or podman kube play fails when the service starts",
+                        r.key,
+                        path.display()
+                    ),
+                )
+            } else {
+                Diagnostic::error(
                     "kube-missing-file",
                     r.span,
                     format!(
@@ -154,8 +166,9 @@ pub fn check(ws: &Workspace, unit: &Unit) -> Vec<(usize, Diagnostic)> {
                         r.key,
                         path.display()
                     ),
-                ),
-            ));
+                )
+            };
+            out.push((r.source, d));
             continue;
         }
         match ws.read(path) {

@@ -102,6 +102,11 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         "a field podman kube play needs (names, images)",
     ),
     (
+        "kube-short-image-name",
+        Severity::Warning,
+        "a container image without a registry",
+    ),
+    (
         "kube-duplicate-name",
         Severity::Error,
         "two containers of one pod with the same name",

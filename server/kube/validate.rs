@@ -690,6 +690,26 @@ fn rule_checks(y: &Yaml<'_>, p: &Pair<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
+    if def == "io.k8s.api.core.v1.Container" && p.name == "image" {
+        if let Some(v) = y.scalar(p.value).map(str::trim) {
+            if !v.is_empty() && !v.contains(['$', '%', '{']) && !fully_qualified(v) {
+                let base = v.split(['@', ':']).next().unwrap_or(v);
+                let example = if base.contains('/') {
+                    format!("docker.io/{v}")
+                } else {
+                    format!("docker.io/library/{v}")
+                };
+                out.push(Diagnostic::warning(
+                    "kube-short-image-name",
+                    y.span(p.value),
+                    format!(
+                        "\"{v}\" names no registry; under systemd podman cannot ask which registry \
+                         to pull from, so name it (e.g. {example})"
+                    ),
+                ));
+            }
+        }
+    }
     if rules.is_base64_map(def, p.name) {
         for &(k, v) in y.pairs(p.value) {
             let Some(text) = y.scalar(v) else { continue };
@@ -1089,4 +1109,17 @@ pub fn kinds(text: &str) -> Option<Vec<String>> {
         }
     }
     Some(out)
+}
+
+/// A 64-hex image id, or a name whose first part is a registry host (with a
+/// dot or a port, or `localhost`).
+fn fully_qualified(name: &str) -> bool {
+    let id = name.strip_prefix("sha256:").unwrap_or(name);
+    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true;
+    }
+    match name.split_once('/') {
+        Some((host, _)) => host.contains(['.', ':']) || host == "localhost",
+        None => false,
+    }
 }

@@ -8,6 +8,26 @@ use crate::workspace::{ReadError, UnitName, Workspace};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// `[Unit]` keys whose values may name Quadlet unit files; the generator
+/// replaces such names with the generated service names.
+pub const DEPENDENCY_KEYS: [&str; 15] = [
+    "After",
+    "Before",
+    "BindsTo",
+    "Conflicts",
+    "OnFailure",
+    "OnSuccess",
+    "PartOf",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "Requisite",
+    "StopPropagatedFrom",
+    "Upholds",
+    "Wants",
+];
+
 /// One parsed file of a unit (the main file or a drop-in).
 #[derive(Debug, Clone)]
 pub struct Source {
