@@ -228,7 +228,8 @@ def main():
         b = change_latency(c, "file://%s/big.container" % root, big, max(100, a.iterations // 5))
         print("didChange -> diagnostics, 2000-line unit:  " + fmt(b, c.server_times("didChange->publishDiagnostics")))
         uri = "file://%s/small.container" % root
-        for label, pos in (("key", {"line": 7, "character": 3}),
+        for label, pos in (("key, nothing typed", {"line": 7, "character": 0}),
+                           ("key, 3 letters typed", {"line": 7, "character": 3}),
                            ("enum value", {"line": 21, "character": 6}),
                            ("unit reference", {"line": 8, "character": 8})):
             comp = []

@@ -94,20 +94,24 @@ fn completion_in_each_context() {
     );
     assert_json_snapshot!("complete_section", r);
 
-    let r = complete_on_line(&mut c, 10, "Pub", 3);
+    let r = complete_on_line(&mut c, 10, "Pu", 2);
     let l = labels(&r);
     assert!(l.contains(&"PublishPort".to_string()));
-    let image = r["items"]
+    assert!(
+        !l.contains(&"Image".to_string()),
+        "only keys with the typed letters in order"
+    );
+    let pull = r["items"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["label"] == "Image")
+        .find(|i| i["label"] == "Pull")
         .unwrap();
     assert_eq!(
-        image["sortText"], "2Image",
+        pull["sortText"], "2Pull",
         "keys already set sort after the others"
     );
-    assert!(image["detail"].as_str().unwrap().ends_with("already set"));
+    assert!(pull["detail"].as_str().unwrap().ends_with("already set"));
     let item = r["items"]
         .as_array()
         .unwrap()

@@ -142,7 +142,8 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
                 .filter(|e| !e.key_span.touches(offset))
                 .map(|e| e.key.as_str())
                 .collect();
-            keys(s, &section, &present, range(word))
+            let typed = text.get(word.start..offset).unwrap_or("");
+            keys(s, &section, &present, typed, range(word))
         }
         Context::Value {
             section,
@@ -258,13 +259,31 @@ fn value_choices(k: &KeyDef) -> Vec<String> {
     k.value_names().map(str::to_string).collect()
 }
 
-fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<CompletionItem> {
+/// Whether the typed characters appear in `name` in order, ignoring case
+/// (the loosest filter an editor applies, so the list stays complete for
+/// further typing).
+fn fuzzy(typed: &str, name: &str) -> bool {
+    let mut it = name.chars().map(|c| c.to_ascii_lowercase());
+    typed
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .all(|t| it.any(|c| c == t))
+}
+
+fn keys(
+    s: &Server,
+    section: &str,
+    present: &[&str],
+    typed: &str,
+    range: Range,
+) -> Vec<CompletionItem> {
     let table = schema::table();
     if table.section(section).is_some() {
         return table
             .keys(section)
             .iter()
             .filter(|k| k.is_podman_key() && k.since <= s.settings.podman_version)
+            .filter(|k| fuzzy(typed, &k.key))
             .map(|k| {
                 let choices = value_choices(k);
                 let (insert, format) = if s.caps.snippets {
@@ -317,7 +336,8 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
     let Some(directives) = schema::systemd_directives(section) else {
         return Vec::new();
     };
-    let mut names: Vec<(&String, &String)> = directives.iter().collect();
+    let mut names: Vec<(&String, &String)> =
+        directives.iter().filter(|(n, _)| fuzzy(typed, n)).collect();
     names.sort();
     names
         .into_iter()
@@ -522,6 +542,15 @@ mod tests {
         let at = text.find('|').unwrap();
         let t = text.replace('|', "");
         context(&t, &syntax::parse(&t), at)
+    }
+
+    #[test]
+    fn fuzzy_is_an_in_order_case_insensitive_subsequence() {
+        assert!(fuzzy("", "Image"));
+        assert!(fuzzy("pp", "PublishPort"));
+        assert!(fuzzy("PUBP", "PublishPort"));
+        assert!(!fuzzy("tp", "PublishPort"));
+        assert!(!fuzzy("é", "Image"));
     }
 
     #[test]
