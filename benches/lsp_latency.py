@@ -8,8 +8,10 @@ Measures, on the release binary:
 
     cargo build --release && python3 benches/lsp_latency.py [--iterations N]
 
-Times include the JSON-RPC round trip through pipes and this script's own
-parsing, so they are an upper bound on the server's work.
+Client times include the JSON-RPC round trip through pipes and this
+script's own JSON parsing; "in the server" times come from the server's
+timing log (QUADLET_LS_LOG_TIMING=1): from reading the message to writing
+the reply (for didChange: to writing publishDiagnostics).
 """
 
 import argparse
@@ -88,8 +90,13 @@ def big_unit():
 
 class Client:
     def __init__(self, root):
-        self.p = subprocess.Popen([BIN, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        env = dict(os.environ, QUADLET_LS_LOG_TIMING="1")
+        self.p = subprocess.Popen([BIN, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env)
         self.q = queue.Queue()
+        # Server-side timings from the stderr log: (what, seconds).
+        self.timings = []
+        threading.Thread(target=self._stderr, daemon=True).start()
         self.next_id = 0
         threading.Thread(target=self._reader, daemon=True).start()
         self.request("initialize", {"processId": os.getpid(), "rootUri": "file://" + root,
@@ -111,6 +118,19 @@ class Client:
                     length = int(line.split(b":")[1])
             body = out.read(length)
             self.q.put((time.perf_counter(), json.loads(body)))
+
+    def _stderr(self):
+        for line in self.p.stderr:
+            parts = line.decode(errors="replace").split()
+            if len(parts) == 4 and parts[1] == "timing:" and parts[3].endswith("us"):
+                self.timings.append((parts[2], int(parts[3][:-2]) / 1e6))
+
+    def server_times(self, what):
+        """Server-side times logged for `what` since the last call."""
+        time.sleep(0.05)
+        out = [t for w, t in self.timings if w == what]
+        self.timings = []
+        return out
 
     def send(self, msg):
         msg["jsonrpc"] = "2.0"
@@ -149,8 +169,11 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))]
 
 
-def fmt(xs):
-    return "p50 %.3f ms  p99 %.3f ms  (n=%d)" % (pct(xs, 50) * 1e3, pct(xs, 99) * 1e3, len(xs))
+def fmt(xs, server=None):
+    out = "p50 %.3f ms  p99 %.3f ms  (n=%d)" % (pct(xs, 50) * 1e3, pct(xs, 99) * 1e3, len(xs))
+    if server:
+        out += "   in the server: p50 %.3f ms  p99 %.3f ms" % (pct(server, 50) * 1e3, pct(server, 99) * 1e3)
+    return out
 
 
 def change_latency(c, uri, text, iterations):
@@ -198,24 +221,28 @@ def main():
             with open(os.path.join(root, name), "w") as f:
                 f.write(text)
         c = Client(root)
-        print("binary: %s" % BIN)
+        print("binary: %s; load average %s" % (BIN, open("/proc/loadavg").read().split()[0]))
+        c.server_times("")
         s = change_latency(c, "file://%s/small.container" % root, small, a.iterations)
-        print("didChange -> diagnostics, 40-line unit:    " + fmt(s))
+        print("didChange -> diagnostics, 40-line unit:    " + fmt(s, c.server_times("didChange->publishDiagnostics")))
         b = change_latency(c, "file://%s/big.container" % root, big, max(100, a.iterations // 5))
-        print("didChange -> diagnostics, 2000-line unit:  " + fmt(b))
-        comp = []
+        print("didChange -> diagnostics, 2000-line unit:  " + fmt(b, c.server_times("didChange->publishDiagnostics")))
         uri = "file://%s/small.container" % root
-        for i in range(a.iterations):
-            pos = [{"line": 7, "character": 3}, {"line": 20, "character": 5}, {"line": 8, "character": 8}][i % 3]
-            dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
-            assert "result" in m, m
-            comp.append(dt)
-        print("completion (key, value, unit ref):         " + fmt(comp))
+        for label, pos in (("key, nothing typed", {"line": 7, "character": 0}),
+                           ("key, 3 letters typed", {"line": 7, "character": 3}),
+                           ("enum value", {"line": 21, "character": 6}),
+                           ("unit reference", {"line": 8, "character": 8})):
+            comp = []
+            for i in range(a.iterations):
+                dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
+                assert m.get("result"), m
+                comp.append(dt)
+            print(("completion, %s:" % label).ljust(43) + fmt(comp, c.server_times("textDocument/completion")))
         hov = []
         for i in range(a.iterations):
             dt, _ = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 10, "character": 3}})
             hov.append(dt)
-        print("hover:                                     " + fmt(hov))
+        print("hover:                                     " + fmt(hov, c.server_times("textDocument/hover")))
         assert c.close() == 0
 
         # Memory: 500 documents open.

@@ -94,20 +94,24 @@ fn completion_in_each_context() {
     );
     assert_json_snapshot!("complete_section", r);
 
-    let r = complete_on_line(&mut c, 10, "Pub", 3);
+    let r = complete_on_line(&mut c, 10, "Pu", 2);
     let l = labels(&r);
     assert!(l.contains(&"PublishPort".to_string()));
-    let image = r["items"]
+    assert!(
+        !l.contains(&"Image".to_string()),
+        "only keys with the typed letters in order"
+    );
+    let pull = r["items"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["label"] == "Image")
+        .find(|i| i["label"] == "Pull")
         .unwrap();
     assert_eq!(
-        image["sortText"], "2Image",
+        pull["sortText"], "2Pull",
         "keys already set sort after the others"
     );
-    assert!(image["detail"].as_str().unwrap().ends_with("already set"));
+    assert!(pull["detail"].as_str().unwrap().ends_with("already set"));
     let item = r["items"]
         .as_array()
         .unwrap()
@@ -115,6 +119,10 @@ fn completion_in_each_context() {
         .find(|i| i["label"] == "PublishPort")
         .unwrap();
     assert_json_snapshot!("complete_key_publishport", item);
+    assert!(item.get("documentation").is_none(), "docs come on resolve");
+    let item = item.clone();
+    let resolved = c.request("completionItem/resolve", item);
+    assert_json_snapshot!("complete_key_publishport_resolved", resolved);
 
     let r = complete_on_line(&mut c, 10, "ReadOnly=", 9);
     assert_json_snapshot!("complete_value_bool", r);
@@ -193,6 +201,8 @@ fn hover_on_keys_values_specifiers_and_headers() {
         .as_str()
         .unwrap()
         .contains("Description="));
+    let reference = c.request("textDocument/hover", Client::at(p, 6, 10));
+    assert_json_snapshot!("hover_reference", reference);
     let comment = c.request("textDocument/hover", Client::at(p, 13, 3));
     assert_eq!(comment, Value::Null);
     c.finish();
@@ -286,5 +296,29 @@ fn preview_request_command_and_code_lens() {
         json!({"command": "nope", "arguments": []}),
     );
     assert_eq!(bad["error"]["code"], -32602);
+    c.finish();
+}
+
+#[test]
+fn drop_ins_are_served_as_their_unit_type() {
+    let mut c = Client::start(ws());
+    let path = "/ws/web.container.d/10-env.conf";
+    c.open(path, "[Container]\nPubl\n");
+    let r = c.request("textDocument/completion", Client::at(path, 1, 4));
+    assert!(labels(&r).contains(&"PublishPort".to_string()), "{r}");
+    let r = c.request("textDocument/completion", Client::at(path, 0, 1));
+    assert_eq!(labels(&r)[0], "[Container]");
+    let h = c.request("textDocument/hover", Client::at(path, 0, 3));
+    assert!(h["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("[Container]"));
+    // A plain .conf elsewhere is not ours.
+    c.open("/ws/other.conf", "[Container]\nPubl\n");
+    let r = c.request(
+        "textDocument/completion",
+        Client::at("/ws/other.conf", 1, 4),
+    );
+    assert_eq!(r, Value::Null);
     c.finish();
 }

@@ -166,6 +166,12 @@ fn command_lines_are_shell_quoted() {
     )]);
     let p = generate::preview(&w, Path::new("/u/q.container"), &sys());
     let lines = p.command_lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ExecStopPost: /usr/bin/podman rm ")),
+        "{lines:?}"
+    );
     let start = lines
         .iter()
         .find(|l| l.starts_with("ExecStart: "))
@@ -249,4 +255,36 @@ fn json_shape_for_users() {
     assert!(v["command"].as_array().is_some_and(|c| c.len() == 3));
     assert!(v["exec"]["ExecStop"].is_array());
     assert!(v["diagnostics"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn broken_neighbour_and_broken_drop_in_are_explained() {
+    let w = ws(&[
+        ("/u/ok.container", "[Container]\nImage=quay.io/x/ok\n"),
+        ("/u/broken.container", "[Container]\nnot a key\n"),
+        ("/u/ok.container.d/10.conf", "[Container]\nalso broken\n"),
+    ]);
+    let p = generate::preview(&w, Path::new("/u/ok.container"), &sys());
+    assert!(p.service.is_some());
+    assert!(
+        p.errors
+            .iter()
+            .any(|e| e.contains("/u/ok.container.d/10.conf")),
+        "{:?}",
+        p.errors
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("podman skips every unit") && w.contains("/u/broken.container")),
+        "{:?}",
+        p.warnings
+    );
+    let b = generate::preview(&w, Path::new("/u/broken.container"), &sys());
+    assert!(b.service.is_none());
+    assert!(
+        b.errors.iter().any(|e| e.contains("file contains line 2")),
+        "{:?}",
+        b.errors
+    );
 }

@@ -74,7 +74,19 @@ impl Preview {
         self.exec
             .iter()
             .map(|(k, argv)| {
-                let words: Vec<String> = argv.iter().map(|w| split::shell_quote(w)).collect();
+                // systemd's prefixes on the program (`-` = failure ignored,
+                // `@`, `:`, `+`, `!`) are not part of the command.
+                let words: Vec<String> = argv
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        if i == 0 {
+                            split::shell_quote(w.trim_start_matches(['-', '@', ':', '+', '!']))
+                        } else {
+                            split::shell_quote(w)
+                        }
+                    })
+                    .collect();
                 format!("{k}: {}", words.join(" "))
             })
             .collect()
@@ -473,7 +485,33 @@ pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
     let dr = run(ws, opts, Some(path));
     let mut p = Preview::default();
     // Messages about other files (a broken neighbour) are not this unit's.
-    let mine = |m: &String| !m.starts_with("error loading") || m.contains(&*path.to_string_lossy());
+    let target = path.to_string_lossy().into_owned();
+    let dropin_dirs = UnitName::parse(&file_name)
+        .map(|n| n.dropin_dir_names())
+        .unwrap_or_default();
+    let mut load_errors = Vec::new();
+    let mut neighbours = Vec::new();
+    for line in dr.log.iter().flat_map(|m| m.lines()) {
+        let Some((failed, _)) = line
+            .strip_prefix("error loading \"")
+            .and_then(|r| r.split_once("\", "))
+        else {
+            continue;
+        };
+        let failed = Path::new(failed);
+        let parent_name = failed
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("");
+        if failed == path || dropin_dirs.iter().any(|d| d == parent_name) {
+            load_errors.push(line.to_string());
+        } else if failed.parent() == path.parent()
+            && UnitKind::from_file_name(&failed.to_string_lossy()).is_some()
+        {
+            neighbours.push(line.to_string());
+        }
+    }
     match dr.units.iter().find(|u| u.file_name == file_name) {
         Some(u) => {
             p.service_name = format!("{}.service", u.service_name);
@@ -485,16 +523,17 @@ pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
                 }
                 Err(e) => p.errors.push(e.clone()),
             }
-            p.errors.extend(
-                dr.log
-                    .iter()
-                    .filter(|m| m.starts_with("error loading") && mine(m))
-                    .cloned(),
-            );
         }
-        None => {
-            p.errors.extend(dr.log.iter().filter(|m| mine(m)).cloned());
+        None if load_errors.is_empty() => {
+            p.errors.push(format!("{target} was not generated"));
         }
+        None => {}
+    }
+    p.errors.extend(load_errors);
+    for n in neighbours {
+        p.warnings.push(format!(
+            "podman skips every unit of this directory, this one included, because another file in it cannot be loaded: {n}"
+        ));
     }
     p
 }

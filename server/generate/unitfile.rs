@@ -478,14 +478,19 @@ impl UnitFile {
 /// `=` (it tests single bytes), so a leading no-break or ideographic space
 /// stays part of the value.
 fn go_value(text: &str, entry: &syntax::Entry) -> String {
+    const BLANKS: [char; 6] = [' ', '\t', '\n', '\u{b}', '\u{c}', '\r'];
+    if let [only] = entry.pieces.as_slice() {
+        let line = text.get(only.doc.start..only.doc.end).unwrap_or("");
+        if let Some(eq) = line.find('=') {
+            return line[eq + 1..].trim_start_matches(BLANKS).to_string();
+        }
+    }
     let mut joined = String::new();
     for p in &entry.pieces {
         joined.push_str(text.get(p.doc.start..p.doc.end).unwrap_or(""));
     }
     match joined.find('=') {
-        Some(eq) => joined[eq + 1..]
-            .trim_start_matches([' ', '\t', '\n', '\u{b}', '\u{c}', '\r'])
-            .to_string(),
+        Some(eq) => joined[eq + 1..].trim_start_matches(BLANKS).to_string(),
         None => entry.value.clone(),
     }
 }

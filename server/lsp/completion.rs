@@ -142,7 +142,8 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
                 .filter(|e| !e.key_span.touches(offset))
                 .map(|e| e.key.as_str())
                 .collect();
-            keys(s, &section, &present, range(word))
+            let typed = text.get(word.start..offset).unwrap_or("");
+            keys(s, &section, &present, typed, range(word))
         }
         Context::Value {
             section,
@@ -258,13 +259,31 @@ fn value_choices(k: &KeyDef) -> Vec<String> {
     k.value_names().map(str::to_string).collect()
 }
 
-fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<CompletionItem> {
+/// Whether the typed characters appear in `name` in order, ignoring case
+/// (the loosest filter an editor applies, so the list stays complete for
+/// further typing).
+fn fuzzy(typed: &str, name: &str) -> bool {
+    let mut it = name.chars().map(|c| c.to_ascii_lowercase());
+    typed
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .all(|t| it.any(|c| c == t))
+}
+
+fn keys(
+    s: &Server,
+    section: &str,
+    present: &[&str],
+    typed: &str,
+    range: Range,
+) -> Vec<CompletionItem> {
     let table = schema::table();
     if table.section(section).is_some() {
         return table
             .keys(section)
             .iter()
             .filter(|k| k.is_podman_key() && k.since <= s.settings.podman_version)
+            .filter(|k| fuzzy(typed, &k.key))
             .map(|k| {
                 let choices = value_choices(k);
                 let (insert, format) = if s.caps.snippets {
@@ -299,10 +318,14 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
                     label: k.key.clone(),
                     kind: Some(CompletionItemKind::PROPERTY),
                     detail: Some(detail),
-                    documentation: Some(markdown(key_doc(k))),
+                    // The doc comes with completionItem/resolve: it keeps
+                    // the list small while typing.
+                    data: Some(serde_json::Value::String(format!(
+                        "{}/{}",
+                        k.section, k.key
+                    ))),
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
                     sort_text: Some(format!("{rank}{}", k.key)),
-                    filter_text: Some(k.key.clone()),
                     insert_text_format: Some(format),
                     text_edit: edit(range, insert),
                     ..Default::default()
@@ -313,7 +336,8 @@ fn keys(s: &Server, section: &str, present: &[&str], range: Range) -> Vec<Comple
     let Some(directives) = schema::systemd_directives(section) else {
         return Vec::new();
     };
-    let mut names: Vec<(&String, &String)> = directives.iter().collect();
+    let mut names: Vec<(&String, &String)> =
+        directives.iter().filter(|(n, _)| fuzzy(typed, n)).collect();
     names.sort();
     names
         .into_iter()
@@ -495,6 +519,21 @@ const NETWORK_MODES: &[(&str, &str)] = &[
     ("slirp4netns", "user-mode networking with slirp4netns"),
 ];
 
+/// `completionItem/resolve`: adds the documentation of a key item.
+pub fn resolve(mut item: CompletionItem) -> CompletionItem {
+    if item.documentation.is_some() {
+        return item;
+    }
+    let found = item.data.as_ref().and_then(|d| {
+        let (section, key) = d.as_str()?.split_once('/')?;
+        schema::table().get(section, key)
+    });
+    if let Some(k) = found {
+        item.documentation = Some(markdown(key_doc(k)));
+    }
+    item
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,6 +542,15 @@ mod tests {
         let at = text.find('|').unwrap();
         let t = text.replace('|', "");
         context(&t, &syntax::parse(&t), at)
+    }
+
+    #[test]
+    fn fuzzy_is_an_in_order_case_insensitive_subsequence() {
+        assert!(fuzzy("", "Image"));
+        assert!(fuzzy("pp", "PublishPort"));
+        assert!(fuzzy("PUBP", "PublishPort"));
+        assert!(!fuzzy("tp", "PublishPort"));
+        assert!(!fuzzy("é", "Image"));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Doc {
     /// The diagnostics last published, with the version they were computed
     /// for (code actions take their fixes from here).
     pub diagnostics: Option<(i32, Arc<Vec<crate::diag::Diagnostic>>)>,
+    /// When the last change arrived (for the timing log).
+    pub changed_at: Option<std::time::Instant>,
 }
 
 impl Doc {
@@ -32,6 +34,7 @@ impl Doc {
             version,
             index,
             diagnostics: None,
+            changed_at: None,
         }
     }
 }
@@ -55,6 +58,7 @@ pub fn did_change(s: &mut Server, p: DidChangeTextDocumentParams) {
     let Some(path) = convert::uri_to_path(&p.text_document.uri) else {
         return;
     };
+    let arrived = std::time::Instant::now();
     let enc = s.enc;
     let Some(doc) = s.docs.get_mut(&path) else {
         eprintln!("quadlet-ls: didChange for a document that is not open");
@@ -76,6 +80,7 @@ pub fn did_change(s: &mut Server, p: DidChangeTextDocumentParams) {
     doc.text = text.clone();
     doc.index = index;
     doc.version = p.text_document.version;
+    doc.changed_at = Some(arrived);
     if let Ok(mut ws) = s.ws.write() {
         ws.set_overlay(path.clone(), text);
     }

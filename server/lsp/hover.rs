@@ -13,7 +13,12 @@ pub fn hover(s: &Server, p: HoverParams) -> Option<Hover> {
     let text = &doc.text;
     let offset = convert::offset(text, &doc.index, pos.position, s.enc);
     let (md, span) = match classify(&path) {
-        FileRole::Unit(_) | FileRole::DropIn { .. } => unit_hover(text, offset)?,
+        FileRole::Unit(_) | FileRole::DropIn { .. } => {
+            match reference_hover(s, &path, text, offset) {
+                Some(h) => h,
+                None => unit_hover(text, offset)?,
+            }
+        }
         FileRole::Yaml if is_kube_yaml(s, &path) => {
             let h = crate::kube::hover(text, offset, &crate::kube::Options::default())?;
             (h.markdown, h.span)
@@ -27,6 +32,25 @@ pub fn hover(s: &Server, p: HoverParams) -> Option<Hover> {
         }),
         range: Some(convert::range(text, &doc.index, span, s.enc)),
     })
+}
+
+/// On a reference (`Network=db.network`, `Yaml=app.yaml`): where it leads.
+fn reference_hover(
+    s: &Server,
+    path: &std::path::Path,
+    text: &str,
+    offset: usize,
+) -> Option<(String, Span)> {
+    let doc = syntax::parse(text);
+    let r = super::refs::extract(&doc, path)
+        .into_iter()
+        .find(|r| r.span.touches(offset))?;
+    let shown = r.span.slice(text);
+    let md = match super::navigation::resolve(s, path, &r.target) {
+        Some(p) => format!("`{shown}` → `{}`", p.display()),
+        None => format!("`{shown}`: not found in the workspace"),
+    };
+    Some((md, r.span))
 }
 
 fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
@@ -86,4 +110,9 @@ fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
         }
         _ => None,
     }
+}
+
+#[cfg(test)]
+pub(crate) fn unit_hover_for_test(text: &str, offset: usize) -> Option<(String, Span)> {
+    unit_hover(text, offset)
 }

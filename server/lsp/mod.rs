@@ -107,6 +107,8 @@ pub(crate) enum Event {
     Message(Message),
     /// A worker finished a request.
     Done(Response),
+    /// The diagnostics worker finished a batch: (path, version, result).
+    Diagnostics(Vec<(PathBuf, i32, Vec<crate::diag::Diagnostic>)>),
     /// The client side of the connection closed.
     Closed,
 }
@@ -136,6 +138,10 @@ pub(crate) struct Server {
     pub refs: refs::RefIndex,
     /// Open documents whose diagnostics are out of date.
     dirty: BTreeSet<PathBuf>,
+    /// The diagnostics worker's inbox; `None` until it is started.
+    diag_jobs: Option<mpsc::Sender<(diagnostics::Env, Vec<diagnostics::Job>)>>,
+    /// A batch is being checked on the worker.
+    diag_busy: bool,
     /// Requests running on a worker: id -> cancelled.
     inflight: HashMap<RequestId, bool>,
     shutdown: bool,
@@ -209,6 +215,8 @@ impl Server {
             settings: Settings::default(),
             refs: refs::RefIndex::default(),
             dirty: BTreeSet::new(),
+            diag_jobs: None,
+            diag_busy: false,
             inflight: HashMap::new(),
             shutdown: false,
             next_id: 0,
@@ -228,7 +236,7 @@ impl Server {
             "textDocumentSync": {"openClose": true, "change": 2},
             "completionProvider": {
                 "triggerCharacters": ["[", "=", "%", ":", " ", ","],
-                "resolveProvider": false
+                "resolveProvider": true
             },
             "hoverProvider": true,
             "definitionProvider": true,
@@ -320,7 +328,7 @@ impl Server {
         let mut queue: VecDeque<Event> = VecDeque::new();
         loop {
             if queue.is_empty() {
-                if self.dirty.is_empty() {
+                if self.dirty.is_empty() || self.diag_busy {
                     match rx.recv() {
                         Ok(ev) => queue.push_back(ev),
                         Err(_) => return Outcome::NoShutdown,
@@ -346,6 +354,12 @@ impl Server {
             };
             match ev {
                 Event::Closed => return Outcome::NoShutdown,
+                Event::Diagnostics(results) => {
+                    self.diag_busy = false;
+                    for (path, version, diags) in results {
+                        diagnostics::publish(&mut self, &path, version, diags);
+                    }
+                }
                 Event::Done(resp) => {
                     if self.inflight.remove(&resp.id) == Some(false) {
                         self.send(Message::Response(resp));
@@ -444,9 +458,14 @@ impl Server {
             )));
             return;
         }
+        let started = std::time::Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| self.dispatch(req)));
         let reply = match result {
-            Ok(Reply::Ok(v)) => Some(Response::new_ok(id, v)),
+            // Built directly: `Response::new_ok` would copy the value.
+            Ok(Reply::Ok(v)) => Some(Response {
+                id,
+                response_result: Ok(v),
+            }),
             Ok(Reply::Err(code, msg)) => Some(Response::new_err(id, code as i32, msg)),
             Ok(Reply::Later) => None,
             Err(p) => {
@@ -461,6 +480,12 @@ impl Server {
         };
         if let Some(r) = reply {
             self.send(Message::Response(r));
+            if timing() {
+                eprintln!(
+                    "quadlet-ls timing: {method} {}us",
+                    started.elapsed().as_micros()
+                );
+            }
         }
     }
 
@@ -472,6 +497,7 @@ impl Server {
                 Reply::Ok(Value::Null)
             }
             "textDocument/completion" => with(p, |x| completion::completion(self, x)),
+            "completionItem/resolve" => with(p, completion::resolve),
             "textDocument/hover" => with(p, |x| hover::hover(self, x)),
             "textDocument/definition" => with(p, |x| navigation::definition(self, x)),
             "textDocument/references" => with(p, |x| navigation::references(self, x)),
@@ -660,16 +686,68 @@ impl Server {
         }
     }
 
+    pub(crate) fn diag_env(&self) -> diagnostics::Env {
+        diagnostics::Env {
+            ws: self.ws.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+
+    /// Hands the out-of-date documents to the diagnostics worker (started
+    /// on first use). Results come back as [`Event::Diagnostics`]; a result
+    /// for an old version is dropped, the newer one is already queued.
     fn flush_diagnostics(&mut self) {
         let dirty = std::mem::take(&mut self.dirty);
-        for path in dirty {
-            let r = catch_unwind(AssertUnwindSafe(|| diagnostics::publish(self, &path)));
-            if let Err(p) = r {
-                eprintln!(
-                    "quadlet-ls: diagnostics for {} panicked: {}",
-                    path.display(),
-                    panic_message(&p)
-                );
+        let jobs: Vec<diagnostics::Job> = dirty
+            .iter()
+            .filter_map(|p| diagnostics::job(self, p))
+            .collect();
+        if jobs.is_empty() {
+            return;
+        }
+        if self.diag_jobs.is_none() {
+            self.diag_jobs = self.start_diagnostics_worker();
+        }
+        let env = self.diag_env();
+        let sent = match &self.diag_jobs {
+            Some(tx) => tx.send((env, jobs)).map_err(|e| e.0),
+            None => Err((self.diag_env(), Vec::new())),
+        };
+        match sent {
+            Ok(()) => self.diag_busy = true,
+            Err((env, jobs)) => {
+                // No worker: check here.
+                for j in &jobs {
+                    let d = run_job(&env, j);
+                    diagnostics::publish(self, &j.path, j.version, d);
+                }
+            }
+        }
+    }
+
+    fn start_diagnostics_worker(
+        &self,
+    ) -> Option<mpsc::Sender<(diagnostics::Env, Vec<diagnostics::Job>)>> {
+        let (tx, rx) = mpsc::channel::<(diagnostics::Env, Vec<diagnostics::Job>)>();
+        let events = self.events.clone();
+        let spawned = std::thread::Builder::new()
+            .name("quadlet-ls-diagnostics".into())
+            .spawn(move || {
+                for (env, jobs) in rx {
+                    let results = jobs
+                        .iter()
+                        .map(|j| (j.path.clone(), j.version, run_job(&env, j)))
+                        .collect();
+                    if events.send(Event::Diagnostics(results)).is_err() {
+                        return;
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => Some(tx),
+            Err(e) => {
+                eprintln!("quadlet-ls: cannot start the diagnostics worker: {e}");
+                None
             }
         }
     }
@@ -692,6 +770,14 @@ pub(crate) fn targets_of(doc: &crate::syntax::Document, path: &Path) -> Vec<refs
         .collect()
 }
 
+/// Whether `QUADLET_LS_LOG_TIMING` is set: then the server logs how long
+/// each request took, and the time from a `didChange` to its diagnostics, to
+/// stderr (used by `benches/lsp_latency.py`).
+pub(crate) fn timing() -> bool {
+    static T: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *T.get_or_init(|| std::env::var_os("QUADLET_LS_LOG_TIMING").is_some_and(|v| !v.is_empty()))
+}
+
 pub(crate) enum Reply {
     Ok(Value),
     Err(ErrorCode, String),
@@ -709,6 +795,22 @@ fn with<P: serde::de::DeserializeOwned, R: serde::Serialize>(
             Err(e) => Reply::Err(ErrorCode::InternalError, e.to_string()),
         },
         Err(e) => Reply::Err(ErrorCode::InvalidParams, e.to_string()),
+    }
+}
+
+/// Checks one document; a panic in a check becomes no diagnostics and a
+/// message on stderr.
+fn run_job(env: &diagnostics::Env, job: &diagnostics::Job) -> Vec<crate::diag::Diagnostic> {
+    match catch_unwind(AssertUnwindSafe(|| diagnostics::compute(env, job))) {
+        Ok(d) => d,
+        Err(p) => {
+            eprintln!(
+                "quadlet-ls: diagnostics for {} panicked: {}",
+                job.path.display(),
+                panic_message(&p)
+            );
+            Vec::new()
+        }
     }
 }
 
@@ -797,6 +899,59 @@ mod tests {
             [("2".to_string(), c), ("7".to_string(), c)]
         );
         assert_eq!(s.inflight.get(&RequestId::from(7)), Some(&true));
+    }
+
+    /// Pseudo-random unit-like texts through the per-position features:
+    /// nothing panics, whatever the offset.
+    #[test]
+    fn features_survive_random_text_at_every_offset() {
+        let atoms = [
+            "[Container]",
+            "[",
+            "]",
+            "\n",
+            "=",
+            "Image",
+            "PublishPort",
+            "%",
+            "%h",
+            "\\\n",
+            "# c",
+            "; c",
+            " ",
+            "é",
+            "😀",
+            "\r",
+            "Network=db.network",
+            "Volume=a.volume:/x",
+            "Pull=never",
+            "\t",
+            "[Unit]",
+            "After=",
+            "x",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300 {
+            let n = (next() % 30) as usize;
+            let text: String = (0..n)
+                .map(|_| atoms[(next() % atoms.len() as u64) as usize])
+                .collect();
+            let doc = crate::syntax::parse(&text);
+            let toks = semantic_tokens::tokens(&text);
+            for w in toks.windows(2) {
+                assert!(w[0].0.end <= w[1].0.start, "{text:?}: {toks:?}");
+            }
+            for off in 0..=text.len() + 1 {
+                let _ = completion::context(&text, &doc, off);
+                let _ = hover::unit_hover_for_test(&text, off);
+            }
+        }
     }
 
     #[test]

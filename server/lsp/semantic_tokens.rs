@@ -81,7 +81,13 @@ fn encode(
     for &(sp, ty) in toks {
         let a = convert::position(text, index, sp.start, s.enc);
         let b = convert::position(text, index, sp.end, s.enc);
-        if b.line != a.line || b.character <= a.character {
+        // One line, non-empty, and after the previous token (the protocol
+        // encodes deltas).
+        if b.line != a.line
+            || b.character <= a.character
+            || a.line < pl
+            || (a.line == pl && a.character < pc && !out.is_empty())
+        {
             continue;
         }
         let dl = a.line - pl;
