@@ -681,26 +681,8 @@ fn default_oneshot(service: &mut UnitFile, remain: bool) {
     }
 }
 
-const DEPENDENCY_KEYS: [&str; 15] = [
-    "After",
-    "Before",
-    "BindsTo",
-    "Conflicts",
-    "OnFailure",
-    "OnSuccess",
-    "PartOf",
-    "PropagatesReloadTo",
-    "PropagatesStopTo",
-    "ReloadPropagatedFrom",
-    "Requires",
-    "Requisite",
-    "StopPropagatedFrom",
-    "Upholds",
-    "Wants",
-];
-
 fn translate_dependencies(service: &mut UnitFile, infos: &InfoMap) -> Res<()> {
-    for key in DEPENDENCY_KEYS {
+    for key in crate::model::DEPENDENCY_KEYS {
         let deps = service.lookup_all_strv(UNIT, key);
         if deps.is_empty() {
             continue;

@@ -119,7 +119,8 @@ check('completion returns the section keys', function()
       labels[#labels + 1] = it.label
     end
   end
-  local want = { Image = false, Volume = false, PublishPort = false }
+  -- keys that the unit does not set yet (a set single-value key may be left out)
+  local want = { Volume = false, Network = false, ContainerName = false }
   for _, l in ipairs(labels) do
     local key = l:match('^([%w]+)')
     if key and want[key] ~= nil then

@@ -57,6 +57,7 @@ run_one() { # SUITE MODE VERSION-CHECK
   if [ -s "$work/err.txt" ]; then
     say "$suite stderr:"
     sed 's/^/    /' "$work/err.txt" >&2
+    echo >&2 # the last message may lack a newline
   fi
   line=$(grep -E '^nvim .*: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
   if [ -z "$line" ]; then

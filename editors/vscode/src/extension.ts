@@ -335,9 +335,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await stopClient();
         await startClient(context);
       } else if (client && client.state === State.Running) {
-        await client.sendNotification(DidChangeConfigurationNotification.type, {
-          settings: serverSettings(),
-        });
+        const settings = serverSettings();
+        output.appendLine(`settings changed: ${JSON.stringify(settings)}`);
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings });
       }
       preview.refreshAll();
     }),

@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { grammarChecks } from './grammar.mjs';
 
-const [url, artifacts, project] = process.argv.slice(2);
+const [url, artifacts, project, userSettings] = process.argv.slice(2);
 if (!url || !artifacts || !project) {
   console.error('usage: node e2e.mjs URL ARTIFACT_DIR PROJECT_DIR');
   process.exit(2);
@@ -23,6 +24,7 @@ let page;
 const norm = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 
 async function screenshot(name) {
+  if (!page) return undefined;
   shot += 1;
   const file = path.join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`);
   try {
@@ -95,6 +97,38 @@ async function gotoLine(line) {
   await page.waitForTimeout(200);
 }
 
+/** Whether the preview holds `text`: searched with the editor's find widget,
+ * which scrolls the match into view (the editor renders only visible lines). */
+async function previewShows(text) {
+  await page.locator(PREVIEW_EDITOR).click({ position: { x: 120, y: 60 } });
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type(text, { delay: 5 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Escape');
+  const found = (await editorText(PREVIEW_EDITOR)).includes(text);
+  await page.keyboard.press('Home');
+  return found;
+}
+
+/** Hover the mouse over `locator` until a hover containing `text` shows. */
+async function hoverUntil(locator, text, timeout = 15000) {
+  let n = 0;
+  await waitFor(`a hover naming ${text}`, async () => {
+    if (n++ % 8 === 0) {
+      const box = await locator.boundingBox();
+      if (!box) return false;
+      await page.mouse.move(box.x + box.width / 2, box.y - 40);
+      await page.mouse.move(box.x + Math.min(12, box.width / 2), box.y + box.height / 2, { steps: 3 });
+    }
+    const hovers = page.locator('.monaco-hover:not(.hidden)');
+    for (let i = 0; i < (await hovers.count()); i++) {
+      if (norm(await hovers.nth(i).innerText()).includes(text)) return true;
+    }
+    return false;
+  }, timeout);
+}
+
 const UNIT_EDITOR = '.monaco-editor[data-uri$="/web.container"]';
 const PREVIEW_EDITOR = '.monaco-editor[data-uri^="quadlet-preview:"]';
 
@@ -145,18 +179,7 @@ async function main() {
     });
 
     await check('hover over the squiggle shows the message', async () => {
-      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-error`).first();
-      const box = await squiggle.boundingBox();
-      if (!box) throw new Error('squiggle has no box');
-      await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2);
-      await waitFor('a hover naming Environmen', async () => {
-        const hovers = page.locator('.monaco-hover:not(.hidden)');
-        const n = await hovers.count();
-        for (let i = 0; i < n; i++) {
-          if (norm(await hovers.nth(i).innerText()).includes('Environmen')) return true;
-        }
-        return false;
-      }, 15000);
+      await hoverUntil(page.locator(`${UNIT_EDITOR} .squiggly-error`).first(), 'Environmen');
     });
 
     await check('problems panel lists the error', async () => {
@@ -174,16 +197,19 @@ async function main() {
       await gotoLine(7);
       await page.keyboard.press('End');
       await page.keyboard.press('Enter');
+      await page.keyboard.type('Vol');
       await page.keyboard.press('Control+Space');
       const widget = page.locator('.editor-widget.suggest-widget.visible');
       await widget.waitFor({ state: 'visible', timeout: 15000 });
       const labels = await waitFor('keys in the suggestion list', async () => {
         const text = norm(await widget.innerText());
-        // keys that are not in the document, so not mere word completions
-        return /\bVolume\b/.test(text) && /\bNetwork\b/.test(text) ? text : null;
+        // a key that is not in the document, so not a mere word completion
+        return /\bVolume\b/.test(text) ? text : null;
       });
       console.log(`  completion shows: ${labels.split('\n').slice(0, 6).join(', ')}`);
       await page.keyboard.press('Escape');
+      await page.keyboard.press('Shift+Home');
+      await page.keyboard.press('Delete');
       await page.keyboard.press('Backspace');
     });
 
@@ -207,8 +233,7 @@ async function main() {
       await gotoLine(1);
       await runCommand('Quadlet: Preview generated service');
       await page.locator(PREVIEW_EDITOR).waitFor({ state: 'visible', timeout: 20000 });
-      await waitFor('ExecStart= in the side editor', async () =>
-        (await editorText(PREVIEW_EDITOR)).includes('ExecStart='), 20000);
+      await waitFor('ExecStart= in the side editor', async () => previewShows('ExecStart='), 20000, 500);
       await waitFor('a web.service tab', async () =>
         (await page.locator('.tab', { hasText: 'web.service' }).count()) > 0);
     });
@@ -220,35 +245,80 @@ async function main() {
       await page.keyboard.press('Enter');
       await page.keyboard.type('Environment=LIVE_EDIT=1', { delay: 10 });
       await page.keyboard.press('Escape');
-      await waitFor('LIVE_EDIT in the preview', async () =>
-        (await editorText(PREVIEW_EDITOR)).includes('LIVE_EDIT=1'), 20000);
+      await waitFor('--env LIVE_EDIT=1 in the preview', async () => previewShows('--env LIVE_EDIT=1'), 20000, 500);
     });
-    await check('a typo is flagged while typing, with the preview beside', async () => {
+    await check('a warning shows while typing, the preview keeps the service', async () => {
+      await page.locator(`${UNIT_EDITOR} .view-lines`).click();
+      await gotoLine(1);
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('PageUp');
+      await gotoLine(8);
       await page.keyboard.press('End');
       await page.keyboard.press('Enter');
-      await page.keyboard.type('Volum=data:/srv/data', { delay: 10 });
+      await page.keyboard.type('ReadOnly=yess', { delay: 10 });
       await page.keyboard.press('Escape');
-      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-error`);
-      await waitFor('a squiggle on the new line', async () => (await squiggle.count()) > 0, 20000);
-      // hover the last squiggle (the new line is the lowest one)
-      const boxes = [];
-      for (let i = 0; i < (await squiggle.count()); i++) {
-        const b = await squiggle.nth(i).boundingBox();
-        if (b) boxes.push(b);
-      }
-      boxes.sort((a, b) => a.y - b.y);
-      const box = boxes[boxes.length - 1];
-      await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2);
-      await waitFor('a hover naming Volum', async () => {
-        const hovers = page.locator('.monaco-hover:not(.hidden)');
-        for (let i = 0; i < (await hovers.count()); i++) {
-          if (norm(await hovers.nth(i).innerText()).includes('Volum')) return true;
-        }
-        return false;
-      }, 15000);
+      const squiggle = page.locator(`${UNIT_EDITOR} .squiggly-warning`);
+      await waitFor('a warning squiggle', async () => (await squiggle.count()) > 0, 20000);
+      // the generator accepts the unit (podman reads the value as false): the
+      // preview follows and still holds the service
+      await waitFor('ReadOnly=yess and ExecStart= in the preview', async () =>
+        (await previewShows('ReadOnly=yess')) && (await previewShows('ExecStart=')), 20000, 500);
+      await page.locator(PREVIEW_EDITOR).click({ position: { x: 120, y: 60 } });
+      await page.keyboard.press('Control+Home');
+      await waitFor('the top of the service', async () => {
+        const t = await editorText(PREVIEW_EDITOR);
+        return t.startsWith('[Unit]') && !t.includes('# error');
+      }, 5000);
+      await hoverUntil(squiggle.last(), 'yess');
       await page.waitForTimeout(300);
-      // the picture for the README: squiggle, message and the live preview
+      // the picture for the README: the warning, its message and the live preview
       await page.screenshot({ path: path.join(artifacts, 'screenshot.png') });
+    });
+    await check('a settings change applies without a restart (disabledRules)', async () => {
+      // the way a person does it: the Settings editor, "Add Item"
+      await page.mouse.move(5, 400);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+,');
+      const search = page.locator('.settings-editor .settings-header .monaco-editor textarea').first();
+      await search.waitFor({ state: 'attached', timeout: 15000 });
+      await search.focus();
+      await page.keyboard.type('quadlet-ls.disabledRules', { delay: 5 });
+      const add = page.locator('.settings-editor .setting-list-addButton').first();
+      await add.waitFor({ state: 'visible', timeout: 15000 });
+      await add.click();
+      // the new item's input has the focus
+      await page.waitForTimeout(300);
+      await page.keyboard.type('invalid-bool', { delay: 5 });
+      await page.keyboard.press('Enter');
+      await waitFor('the setting saved', async () =>
+        !userSettings || fs.readFileSync(userSettings, 'utf8').includes('invalid-bool'), 10000);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await waitFor('the invalid-bool warning to go', async () =>
+        (await page.locator(`${UNIT_EDITOR} .squiggly-warning`).count()) === 0 &&
+        !norm(await page.locator('.markers-panel').innerText()).includes('yess'), 20000);
+    });
+
+    await check('YAML of a .kube unit gets diagnostics, other YAML does not', async () => {
+      await page.mouse.move(5, 400);
+      await page.keyboard.press('Escape');
+      const panel = page.locator('.markers-panel');
+      const open = async (name) => {
+        await page.keyboard.press('Control+P');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible', timeout: 10000 });
+        await input.fill(name);
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+        await page.keyboard.press('Enter');
+        await page.locator(`.monaco-editor[data-uri$="/${name}"]`).waitFor({ state: 'visible' });
+      };
+      await open('app.yaml');
+      await waitFor('the unknown field of app.yaml in the Problems panel', async () =>
+        norm(await panel.innerText()).includes('imagePullPolicee'), 20000);
+      await open('other.yaml');
+      await page.waitForTimeout(3000);
+      const text = norm(await panel.innerText());
+      if (text.includes('other.yaml')) throw new Error(`other.yaml got problems: ${text.slice(0, 200)}`);
     });
   } finally {
     await context.close().catch(() => {});
@@ -257,6 +327,7 @@ async function main() {
 }
 
 try {
+  await grammarChecks(check);
   await main();
 } catch (e) {
   results.push(['test driver', false]);

@@ -95,7 +95,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$WORK/data/User" "$WORK/data/Machine" "$WORK/extensions" "$WORK/home" "$WORK/project"
-cp "$HERE/fixture/web.container" "$WORK/project/"
+cp "$HERE"/fixture/* "$WORK/project/"
 node -e '
   const [file, server] = process.argv.slice(1);
   require("fs").writeFileSync(file, JSON.stringify({
@@ -150,7 +150,8 @@ done
 rm -rf "$ART"
 mkdir -p "$ART"
 set +e
-(cd "$EXT" && node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT/?folder=$WORK/project" "$ART" "$WORK/project")
+(cd "$EXT" && node "$HERE/e2e.mjs" "http://127.0.0.1:$PORT/?folder=$WORK/project" "$ART" "$WORK/project" \
+  "$WORK/data/User/settings.json")
 rc=$?
 set -e
 cp "$WORK/code-server.log" "$ART/code-server.log" 2>/dev/null || true

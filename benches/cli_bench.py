@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark: `quadlet-ls lint DIR` against podman's generator and `cat`.
+"""Benchmarks of the CLI against podman's generator, on one generated folder.
 
 Generates a folder of realistic units (mixed types, with references between
 them: containers joining networks and pods, mounting volumes, using .image
 and .build units, drop-ins), then times, taking the median of N runs:
 
-  1. quadlet-ls lint DIR                      (release build)
-  2. QUADLET_UNIT_DIRS=DIR quadlet -dryrun    (podman's generator)
-  3. cat DIR/* DIR/*/*                         (reading the files, the floor)
+  lint:     quadlet-ls lint DIR  vs  QUADLET_UNIT_DIRS=DIR quadlet -dryrun  vs  cat of all files
+  preview:  QUADLET_UNIT_DIRS=DIR quadlet-ls preview  vs  QUADLET_UNIT_DIRS=DIR quadlet -dryrun
+            (and checks that both print the same services)
 
-Usage: python3 benches/lint_bench.py [--units 3000] [--runs 15] [--quadlet PATH]
+Usage: python3 benches/cli_bench.py lint|preview [--units 3000] [--runs 15] [--quadlet PATH]
 Build first: cargo build --release
 """
 import argparse
@@ -81,8 +81,56 @@ def median_time(argv, runs, env=None, ok=(0, 1)):
     return statistics.median(times), statistics.median(cpu)
 
 
+def bench_lint(a, exe, d, files):
+    check = subprocess.run([exe, "lint", d], capture_output=True, text=True)
+    print("lint result:", check.stdout.strip().splitlines()[-1] if check.stdout else check.stderr)
+    t_lint = median_time([exe, "lint", d], a.runs)
+    t_cat = median_time(["cat"] + files, a.runs)
+    print(f"{'':16}  {'wall (median)':>14}  {'CPU user+sys':>13}")
+    print(f"quadlet-ls lint   {t_lint[0] * 1000:11.1f} ms  {t_lint[1] * 1000:10.1f} ms")
+    if os.path.exists(a.quadlet):
+        env = dict(os.environ, QUADLET_UNIT_DIRS=d)
+        t_q = median_time([a.quadlet, "-dryrun"], a.runs, env=env)
+        print(f"quadlet -dryrun   {t_q[0] * 1000:11.1f} ms  {t_q[1] * 1000:10.1f} ms")
+        print(f"lint is {t_q[0] / t_lint[0]:.1f}x faster (wall), {t_q[1] / max(t_lint[1], 1e-9):.1f}x less CPU")
+    else:
+        print("quadlet -dryrun   skipped (no generator at --quadlet)")
+    print(f"cat of all files  {t_cat[0] * 1000:11.1f} ms  {t_cat[1] * 1000:10.1f} ms")
+
+
+def bench_preview(a, exe, d):
+    env = dict(os.environ, QUADLET_UNIT_DIRS=d)
+    ours = subprocess.run([exe, "preview"], env=env, capture_output=True, text=True)
+    blocks = ours.stdout.count("\n---")
+    print(f"quadlet-ls preview: {blocks + ours.stdout.startswith('---')} services, exit {ours.returncode}")
+    t_ours = median_time([exe, "preview"], a.runs, env=env)
+    print(f"{'':22}  {'wall (median)':>14}  {'CPU user+sys':>13}")
+    print(f"quadlet-ls preview DIR  {t_ours[0] * 1000:11.1f} ms  {t_ours[1] * 1000:10.1f} ms")
+    if os.path.exists(a.quadlet):
+        theirs = subprocess.run([a.quadlet, "-dryrun"], env=env, capture_output=True, text=True)
+        same = theirs.stdout == ours.stdout and theirs.returncode == ours.returncode
+        compare = os.path.join(ROOT, "..", "shared", "conformance", "compare.py")
+        if not same and theirs.returncode == ours.returncode and os.path.exists(compare):
+            # podman prints some flags in Go map order, which changes from run
+            # to run; the conformance comparator accepts every such order.
+            with tempfile.TemporaryDirectory() as t:
+                for name, text in (("podman", theirs.stdout), ("ours", ours.stdout)):
+                    with open(os.path.join(t, name), "w") as f:
+                        f.write(text)
+                r = subprocess.run([sys.executable, compare, os.path.join(t, "podman"), os.path.join(t, "ours")],
+                                   capture_output=True, text=True)
+                same = r.returncode == 0
+        print("same output as podman (up to podman's random flag order):", "yes" if same else "NO")
+        t_q = median_time([a.quadlet, "-dryrun"], a.runs, env=env)
+        print(f"quadlet -dryrun         {t_q[0] * 1000:11.1f} ms  {t_q[1] * 1000:10.1f} ms")
+        print(f"preview is {t_q[0] / t_ours[0]:.1f}x faster (wall), {t_q[1] / max(t_ours[1], 1e-9):.1f}x less CPU")
+    else:
+        print("quadlet -dryrun         skipped (no generator at --quadlet)")
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["lint", "preview"])
     ap.add_argument("--units", type=int, default=3000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--quadlet", default="/root/.cache/quadlet-oracle/usr/libexec/podman/quadlet")
@@ -99,21 +147,10 @@ def main():
         files = [os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs]
         units = sum(1 for f in files if not f.endswith((".conf", ".yaml")))
         print(f"{len(files)} files ({units} units) in {d}")
-        check = subprocess.run([exe, "lint", d], capture_output=True, text=True)
-        # With --no-yaml the .kube units name absent files: 300 kube-missing-file errors.
-        print("lint result:", check.stdout.strip().splitlines()[-1] if check.stdout else check.stderr)
-        t_lint = median_time([exe, "lint", d], a.runs)
-        t_cat = median_time(["cat"] + files, a.runs)
-        print(f"{'':16}  {'wall (median)':>14}  {'CPU user+sys':>13}")
-        print(f"quadlet-ls lint   {t_lint[0] * 1000:11.1f} ms  {t_lint[1] * 1000:10.1f} ms")
-        if os.path.exists(a.quadlet):
-            env = dict(os.environ, QUADLET_UNIT_DIRS=d)
-            t_q = median_time([a.quadlet, "-dryrun"], a.runs, env=env)
-            print(f"quadlet -dryrun   {t_q[0] * 1000:11.1f} ms  {t_q[1] * 1000:10.1f} ms")
-            print(f"lint is {t_q[0] / t_lint[0]:.1f}x faster (wall), {t_q[1] / max(t_lint[1], 1e-9):.1f}x less CPU")
+        if a.what == "lint":
+            bench_lint(a, exe, d, files)
         else:
-            print("quadlet -dryrun   skipped (no generator at --quadlet)")
-        print(f"cat of all files  {t_cat[0] * 1000:11.1f} ms  {t_cat[1] * 1000:10.1f} ms")
+            bench_preview(a, exe, d)
     finally:
         if not a.keep:
             shutil.rmtree(d, ignore_errors=True)
