@@ -314,6 +314,35 @@ impl UnitName {
         matches!(self.instance.as_deref(), Some(i) if !i.is_empty())
     }
 
+    /// Whether podman reads drop-ins from a directory of this name for this
+    /// unit: the same test as membership in [`UnitName::dropin_dir_names`],
+    /// without building the list.
+    pub fn uses_dropin_dir(&self, dir: &str) -> bool {
+        let ext = self.kind.ext();
+        let Some(stem) = dir.strip_suffix(".d") else {
+            return false;
+        };
+        if stem == self.file_name || stem == ext {
+            // `web.container.d`, or `container.d` for every unit of the type.
+            return true;
+        }
+        let Some(stem) = stem.strip_suffix(ext).and_then(|s| s.strip_suffix('.')) else {
+            return false;
+        };
+        if stem.is_empty() {
+            return false;
+        }
+        if let Some(t) = stem.strip_suffix('@') {
+            if self.is_instance() && t == self.prefix {
+                return true;
+            }
+            // `foo-@.container.d`: truncated template names.
+            return self.instance.is_some() && t.ends_with('-') && self.prefix.starts_with(t);
+        }
+        // `foo-.container.d`: truncated names, at a dash boundary.
+        stem.ends_with('-') && self.prefix.starts_with(stem)
+    }
+
     /// The drop-in directory names to search, most specific first (podman's
     /// order).
     pub fn dropin_dir_names(&self) -> Vec<String> {
@@ -733,11 +762,21 @@ impl Workspace {
     }
 
     /// Units that a drop-in directory applies to.
-    pub fn units_for_dropin_dir(&self, dir_name: &str) -> Vec<&UnitEntry> {
-        self.units
-            .iter()
-            .filter(|u| u.name.dropin_dir_names().iter().any(|d| d == dir_name))
-            .collect()
+    pub fn units_for_dropin_dir<'a>(
+        &'a self,
+        dir_name: &'a str,
+    ) -> impl Iterator<Item = &'a UnitEntry> + 'a {
+        // A `<file>.d` directory belongs to one unit: look it up directly.
+        let exact = dir_name
+            .strip_suffix(".d")
+            .and_then(|f| self.unit(f))
+            .filter(|u| u.name.uses_dropin_dir(dir_name));
+        let shared = exact.is_none();
+        exact.into_iter().chain(
+            self.units
+                .iter()
+                .filter(move |u| shared && u.name.uses_dropin_dir(dir_name)),
+        )
     }
 
     /// Sets an unsaved buffer for a path (the editor's view wins over disk).
@@ -822,6 +861,51 @@ mod tests {
             n.dropin_dir_names(),
             ["a-b-c.volume.d", "a-b-.volume.d", "a-.volume.d", "volume.d"]
         );
+    }
+
+    #[test]
+    fn uses_dropin_dir_agrees_with_the_candidate_list() {
+        let names = [
+            "web.container",
+            "foo-bar@inst.container",
+            "foo-bar@.container",
+            "a-b-c.volume",
+            "a--b.volume",
+            "x@y.pod",
+            "plain.kube",
+            "-.network",
+        ];
+        let dirs = [
+            "web.container.d",
+            "container.d",
+            "volume.d",
+            "foo-.container.d",
+            "foo-@.container.d",
+            "foo-bar@.container.d",
+            "foo-bar@inst.container.d",
+            "a-.volume.d",
+            "a-b-.volume.d",
+            "a-b-c-.volume.d",
+            "a--.volume.d",
+            "x@.pod.d",
+            "x-@.pod.d",
+            "pod.d",
+            "kube.d",
+            "plain.kube.d",
+            "plain-.kube.d",
+            "foo.d",
+            ".d",
+            "-.network.d",
+            "network.d",
+            "-.network.d.d",
+        ];
+        for n in names {
+            let u = UnitName::parse(n).unwrap();
+            let list = u.dropin_dir_names();
+            for d in dirs {
+                assert_eq!(u.uses_dropin_dir(d), list.iter().any(|x| x == d), "{n} {d}");
+            }
+        }
     }
 
     #[test]

@@ -195,6 +195,10 @@ pub(crate) struct FileCtx<'a> {
     pub is_main: bool,
 }
 
+/// How many units a drop-in is checked against, merged, when it is checked
+/// on its own (in the editor).
+pub const MAX_UNITS_PER_DROPIN: usize = 8;
+
 /// Checks one file (a unit, a drop-in `.conf`, or a YAML file) whose current
 /// text is `text`, in the context of the workspace. Other files give nothing.
 pub fn check_file(ws: &Workspace, path: &Path, text: &str, opts: &Options) -> Vec<Diagnostic> {
@@ -219,11 +223,14 @@ pub fn check_file(ws: &Workspace, path: &Path, text: &str, opts: &Options) -> Ve
         FileRole::DropIn { dir_name, kind } => {
             let src = Source::new(path.to_path_buf(), text.into());
             let mut out = check_source(ws, &src, kind, false, opts);
-            // Merged checks of every unit this drop-in applies to, keeping
-            // what lands on this file.
+            // Merged checks of the units this drop-in applies to, keeping
+            // what lands on this file. A shared directory (`container.d`)
+            // may apply to every unit of the workspace: the first few in
+            // search order stand for the rest, so that the work for one
+            // keystroke does not grow with the workspace.
             let units: Vec<PathBuf> = ws
                 .units_for_dropin_dir(&dir_name)
-                .iter()
+                .take(MAX_UNITS_PER_DROPIN)
                 .map(|u| u.path.clone())
                 .collect();
             for upath in units {

@@ -460,8 +460,8 @@ pub fn exec_lines(service: &str) -> Vec<(String, Vec<String>)> {
 /// first unit it applies to is generated (its name is in `service_name`).
 pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
     if let FileRole::DropIn { dir_name, .. } = classify(path) {
-        let units = ws.units_for_dropin_dir(&dir_name);
-        return match units.first() {
+        let first = ws.units_for_dropin_dir(&dir_name).next();
+        return match first {
             Some(u) => preview(ws, &u.path.clone(), opts),
             None => Preview {
                 errors: vec![format!(
