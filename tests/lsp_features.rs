@@ -178,7 +178,7 @@ fn key_completion_without_snippets_inserts_plain_text() {
         .iter()
         .find(|i| i["label"] == "ReadOnly")
         .unwrap();
-    assert_eq!(item["textEdit"]["newText"], "ReadOnly=");
+    assert_eq!(item["insertText"], "ReadOnly=");
     assert_eq!(item["insertTextFormat"], 1);
     c.finish();
 }

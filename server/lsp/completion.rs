@@ -143,7 +143,7 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
                 .map(|e| e.key.as_str())
                 .collect();
             let typed = text.get(word.start..offset).unwrap_or("");
-            keys(s, &section, &present, typed, range(word))
+            keys(s, &section, &present, typed)
         }
         Context::Value {
             section,
@@ -270,13 +270,7 @@ fn fuzzy(typed: &str, name: &str) -> bool {
         .all(|t| it.any(|c| c == t))
 }
 
-fn keys(
-    s: &Server,
-    section: &str,
-    present: &[&str],
-    typed: &str,
-    range: Range,
-) -> Vec<CompletionItem> {
+fn keys(s: &Server, section: &str, present: &[&str], typed: &str) -> Vec<CompletionItem> {
     let table = schema::table();
     if table.section(section).is_some() {
         return table
@@ -327,7 +321,11 @@ fn keys(
                     tags: deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
                     sort_text: Some(format!("{rank}{}", k.key)),
                     insert_text_format: Some(format),
-                    text_edit: edit(range, insert),
+                    // The key being typed is a plain word, which every
+                    // client replaces by itself; an insert text instead of
+                    // an edit with its range halves the size of the reply
+                    // for the full list.
+                    insert_text: Some(insert),
                     ..Default::default()
                 }
             })
@@ -345,8 +343,7 @@ fn keys(
             label: name.clone(),
             kind: Some(CompletionItemKind::PROPERTY),
             detail: Some(format!("systemd [{section}] · {shape}")),
-            filter_text: Some(name.clone()),
-            text_edit: edit(range, format!("{name}=")),
+            insert_text: Some(format!("{name}=")),
             ..Default::default()
         })
         .collect()
