@@ -222,13 +222,7 @@ fn legacy(cx: &FileCtx, def: &KeyDef, e: &Entry, msg: &str) -> Diagnostic {
     match def.key.as_str() {
         "KeepId" if is_bool_literal(value) => {
             d = if parse_bool(value) {
-                d.with_fix(
-                    "Replace with UserNS=keep-id",
-                    vec![Edit {
-                        span: e.span,
-                        new_text: "UserNS=keep-id".into(),
-                    }],
-                )
+                replace_with(d, e, "UserNS=keep-id".to_string())
             } else {
                 d.with_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)])
             };
@@ -237,22 +231,10 @@ fn legacy(cx: &FileCtx, def: &KeyDef, e: &Entry, msg: &str) -> Diagnostic {
             d = d.with_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)]);
         }
         "HostUser" if !value.is_empty() => {
-            d = d.with_fix(
-                format!("Replace with UserNS=keep-id:uid={value}"),
-                vec![Edit {
-                    span: e.span,
-                    new_text: format!("UserNS=keep-id:uid={value}"),
-                }],
-            );
+            d = replace_with(d, e, format!("UserNS=keep-id:uid={value}"));
         }
         "HostGroup" if !value.is_empty() => {
-            d = d.with_fix(
-                format!("Replace with UserNS=keep-id:gid={value}"),
-                vec![Edit {
-                    span: e.span,
-                    new_text: format!("UserNS=keep-id:gid={value}"),
-                }],
-            );
+            d = replace_with(d, e, format!("UserNS=keep-id:gid={value}"));
         }
         _ => {}
     }
@@ -270,23 +252,11 @@ fn deprecated(cx: &FileCtx, sec: &Section, def: &KeyDef, e: &Entry, msg: &str) -
                 && !has("RemapGid")
                 && !has("RemapUidSize") =>
         {
-            d = d.with_fix(
-                format!("Replace with UserNS={value}"),
-                vec![Edit {
-                    span: e.span,
-                    new_text: format!("UserNS={value}"),
-                }],
-            );
+            d = replace_with(d, e, format!("UserNS={value}"));
         }
         "VolatileTmp" if is_bool_literal(value) => {
             d = if parse_bool(value) {
-                d.with_fix(
-                    "Replace with Tmpfs=/tmp",
-                    vec![Edit {
-                        span: e.span,
-                        new_text: "Tmpfs=/tmp".into(),
-                    }],
-                )
+                replace_with(d, e, "Tmpfs=/tmp".to_string())
             } else {
                 d.with_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)])
             };
@@ -377,4 +347,16 @@ fn systemd_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Offers to replace the whole entry with `new` (`Key=value`).
+fn replace_with(d: Diagnostic, e: &Entry, new: String) -> Diagnostic {
+    let title = format!("Replace with {new}");
+    d.with_fix(
+        title,
+        vec![Edit {
+            span: e.span,
+            new_text: new,
+        }],
+    )
 }
