@@ -214,11 +214,21 @@ async function main() {
     });
 
     await check('quick fix corrects the key', async () => {
-      await gotoLine(7);
-      await page.keyboard.press('Home');
-      await page.keyboard.press('Control+.');
       const rows = page.locator('.action-widget .monaco-list-row.action:visible');
-      await waitFor('a fix in the menu', async () => (await rows.count()) > 0, 15000);
+      // The menu is asked again if it opened before the diagnostics of the
+      // previous edit came back (the fix rides in the diagnostic).
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Escape');
+        await gotoLine(7);
+        await page.keyboard.press('Home');
+        await page.keyboard.press('Control+.');
+        try {
+          await waitFor('a fix in the menu', async () => (await rows.count()) > 0, 8000);
+          break;
+        } catch (e) {
+          if (attempt >= 3) throw e;
+        }
+      }
       console.log(`  quick fix: ${norm(await rows.first().innerText())}`);
       await page.keyboard.press('Enter');
       await waitFor('line 7 reads Environment=', async () =>
