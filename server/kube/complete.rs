@@ -281,6 +281,19 @@ fn type_label(b: &Bundle, at: At<'_>) -> String {
     t
 }
 
+/// The values a key takes, as completions.
+fn value_items(b: &Bundle, parent: At<'_>, key: &str, at: At<'_>) -> Vec<Completion> {
+    enum_values(b, parent, key, at)
+        .into_iter()
+        .map(|v| Completion {
+            label: v,
+            detail: Some(key.to_string()),
+            documentation: None,
+            insert_text: None,
+        })
+        .collect()
+}
+
 fn enum_values(b: &Bundle, parent: At<'_>, key: &str, at: At<'_>) -> Vec<String> {
     if let Some(def) = parent.def {
         if let Some(v) = schema::rules().enum_values(def, key) {
@@ -333,15 +346,7 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
             let Some(at) = b.property(parent, k) else {
                 return Vec::new();
             };
-            return enum_values(b, parent, k, at)
-                .into_iter()
-                .map(|v| Completion {
-                    label: v,
-                    detail: Some(k.to_string()),
-                    documentation: None,
-                    insert_text: None,
-                })
-                .collect();
+            return value_items(b, parent, k, at);
         }
     }
     // Key position: the column is where the typed word starts.
@@ -370,15 +375,7 @@ pub fn completions(text: &str, offset: usize) -> Vec<Completion> {
             let Some(list) = b.property(parent, k) else {
                 return Vec::new();
             };
-            return enum_values(b, parent, k, list)
-                .into_iter()
-                .map(|v| Completion {
-                    label: v,
-                    detail: Some(k.to_string()),
-                    documentation: None,
-                    insert_text: None,
-                })
-                .collect();
+            return value_items(b, parent, k, list);
         }
     }
     let present = sibling_keys(text, start, col);
