@@ -5,14 +5,39 @@
 //! [`crate::syntax`].
 
 use crate::model::split::{self, SplitError};
-use crate::syntax::{self, LineKind};
+use crate::syntax::{self, Dialect, LineKind};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct ULine {
     pub key: String,
+    /// The value lookups see (for a comment, its text).
     pub value: String,
     pub comment: bool,
+    /// The text written back when it differs from `value`: before podman
+    /// 5.4 a continued value keeps its backslash-newlines in the unit model
+    /// (lookups remove them).
+    pub raw: Option<String>,
+}
+
+impl ULine {
+    fn entry(key: &str, value: &str) -> ULine {
+        ULine {
+            key: key.to_string(),
+            value: value.to_string(),
+            comment: false,
+            raw: None,
+        }
+    }
+
+    fn comment(text: &str) -> ULine {
+        ULine {
+            key: String::new(),
+            value: text.to_string(),
+            comment: true,
+            raw: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -115,11 +140,9 @@ impl UnitFile {
                     let lone = trimmed == "\\";
                     let text_of = if lone { "" } else { trimmed };
                     if !in_cont && (!lone || i + 1 == nlines) {
-                        pending.get_or_insert_with(Vec::new).push(ULine {
-                            key: String::new(),
-                            value: text_of.to_string(),
-                            comment: true,
-                        });
+                        pending
+                            .get_or_insert_with(Vec::new)
+                            .push(ULine::comment(text_of));
                     }
                 }
                 LineKind::Header(h) => {
@@ -152,11 +175,15 @@ impl UnitFile {
                     if let Some(p) = pending.take() {
                         f.groups[gi].lines.extend(p);
                     }
-                    f.groups[gi].lines.push(ULine {
-                        key: entry.key.clone(),
-                        value: go_value(text, entry),
-                        comment: false,
-                    });
+                    let mut line = ULine::entry(&entry.key, "");
+                    if doc.dialect == Dialect::V4 && entry.is_continued() {
+                        let raw = go_value_raw(text, entry);
+                        line.value = raw.replace("\\\n", "");
+                        line.raw = Some(raw);
+                    } else {
+                        line.value = go_value(text, entry);
+                    }
+                    f.groups[gi].lines.push(line);
                 }
                 LineKind::Continuation(_) => {
                     in_cont = trimmed.ends_with('\\') && i + 1 != nlines;
@@ -173,6 +200,20 @@ impl UnitFile {
                             let end = logical.find(']').unwrap_or(logical.len());
                             let name = logical.get(1..end).unwrap_or("");
                             return Err(ParseError(format!("invalid group name: {name}")));
+                        }
+                        Some(syntax::SyntaxErrorKind::InvalidKeyName) => {
+                            let key = trimmed.split('=').next().unwrap_or("").trim_end();
+                            return Err(ParseError(format!("invalid key name: {key}")));
+                        }
+                        Some(syntax::SyntaxErrorKind::ParserLoop) => {
+                            return Err(ParseError(format!(
+                                "line {}: podman before 5.4 loops forever on this continuation (an indented first line, blanks after the `\\`, or a blank line after it), so the generator never finishes",
+                                i + 1
+                            )));
+                        }
+                        _ if doc.dialect == Dialect::V4 => {
+                            // One physical line, reported as it is.
+                            return Err(ParseError(not_kv(i + 1, trimmed)));
                         }
                         _ => {
                             let logical = joined(text, doc, i, e);
@@ -377,23 +418,18 @@ impl UnitFile {
     }
 
     pub fn add(&mut self, group: &str, key: &str, value: &str) {
-        self.ensure_group(group).lines.push(ULine {
-            key: key.to_string(),
-            value: value.to_string(),
-            comment: false,
-        });
+        self.ensure_group(group).lines.push(ULine::entry(key, value));
     }
 
     /// Replaces the last value of a key, or adds it.
     pub fn set(&mut self, group: &str, key: &str, value: &str) {
         let g = self.ensure_group(group);
         match g.find_last_mut(key) {
-            Some(l) => l.value = value.to_string(),
-            None => g.lines.push(ULine {
-                key: key.to_string(),
-                value: value.to_string(),
-                comment: false,
-            }),
+            Some(l) => {
+                l.value = value.to_string();
+                l.raw = None;
+            }
+            None => g.lines.push(ULine::entry(key, value)),
         }
     }
 
@@ -420,14 +456,7 @@ impl UnitFile {
         } else {
             self.ensure_group(group)
         };
-        g.lines.insert(
-            0,
-            ULine {
-                key: key.to_string(),
-                value: value.to_string(),
-                comment: false,
-            },
-        );
+        g.lines.insert(0, ULine::entry(key, value));
     }
 
     /// The text podman writes for this unit.
@@ -448,13 +477,11 @@ impl UnitFile {
             out.push_str(&g.name);
             out.push_str("]\n");
             for l in &g.lines {
-                if l.comment {
-                    out.push_str(&l.value);
-                } else {
+                if !l.comment {
                     out.push_str(&l.key);
                     out.push('=');
-                    out.push_str(&l.value);
                 }
+                out.push_str(l.raw.as_deref().unwrap_or(&l.value));
                 out.push('\n');
             }
         }
@@ -491,6 +518,17 @@ fn go_value(text: &str, entry: &syntax::Entry) -> String {
     }
     match joined.find('=') {
         Some(eq) => joined[eq + 1..].trim_start_matches(BLANKS).to_string(),
+        None => entry.value.clone(),
+    }
+}
+
+/// The raw value of a continued entry by podman 4's rules: the text after
+/// the `=` with its leading blanks skipped, backslash-newlines included.
+fn go_value_raw(text: &str, entry: &syntax::Entry) -> String {
+    const BLANKS: [char; 6] = [' ', '\t', '\n', '\u{b}', '\u{c}', '\r'];
+    let line = text.get(entry.span.start..entry.span.end).unwrap_or("");
+    match line.find('=') {
+        Some(eq) => line[eq + 1..].trim_start_matches(BLANKS).to_string(),
         None => entry.value.clone(),
     }
 }
