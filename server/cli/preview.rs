@@ -7,6 +7,7 @@
 //!   `QUADLET_UNIT_DIRS` or podman's standard directories for the mode.
 
 use crate::generate::{self, Options};
+use crate::schema::Version;
 use crate::workspace::{self, DiskFs, Workspace};
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -30,6 +31,9 @@ pub struct PreviewArgs {
     /// Generate as the user (rootless) generator does.
     #[arg(long, alias = "user-mode")]
     pub user: bool,
+    /// The podman release whose generator to reproduce (`5.8`, `6.1.1`).
+    #[arg(long = "podman-version", value_name = "X.Y")]
+    pub podman_version: Option<String>,
     /// Output format for a single unit file.
     #[arg(long, value_enum, default_value_t = Format::Service)]
     pub format: Format,
@@ -41,10 +45,22 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn options(user: bool) -> Options {
+fn options(user: bool, release: Version) -> Options {
     Options {
         user,
         podman: env("PODMAN").filter(|p| !p.is_empty()),
+        release,
+    }
+}
+
+/// The target release of `--podman-version` (the default without it).
+fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
+    match &args.podman_version {
+        None => Ok(Version::DEFAULT),
+        Some(v) => Version::parse(v).ok_or_else(|| {
+            eprintln!("quadlet-ls preview: --podman-version {v:?} is not a podman version (X.Y)");
+            ExitCode::from(2)
+        }),
     }
 }
 
@@ -70,9 +86,13 @@ fn search_dirs(user: bool) -> Vec<PathBuf> {
 }
 
 pub fn run(args: PreviewArgs) -> ExitCode {
+    let release = match release(&args) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let single = args.paths.len() == 1 && args.paths[0].is_file();
     if single {
-        return run_single(&args);
+        return run_single(&args, release);
     }
     if let Some(bad) = args.paths.iter().find(|p| !p.is_dir()) {
         eprintln!(
@@ -87,7 +107,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         let roots: Vec<PathBuf> = args.paths.iter().map(|p| absolute(p)).collect();
         Workspace::load(Arc::new(DiskFs), &roots)
     };
-    let dr = generate::dry_run(&ws, &options(args.user));
+    let dr = generate::dry_run(&ws, &options(args.user, release));
     let pid = std::process::id();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -109,7 +129,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_single(args: &PreviewArgs) -> ExitCode {
+fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     let path = absolute(&args.paths[0]);
     // The unit's own directory plus the mode's search path, so that the
     // units it references and its drop-ins are found.
@@ -128,7 +148,7 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
         }
     }
     let ws = Workspace::load_dirs(Arc::new(DiskFs), dirs);
-    let p = generate::preview(&ws, &path, &options(args.user));
+    let p = generate::preview(&ws, &path, &options(args.user, release));
     let failed = p.service.is_none();
     match args.format {
         Format::Service => {
