@@ -59,7 +59,7 @@ fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
     match &args.podman_version {
         None => Ok(Version::DEFAULT),
         Some(v) => Version::parse(v).ok_or_else(|| {
-            eprintln!("quadlet-ls preview: --podman-version {v:?} is not a podman version (X.Y)");
+            errln!("quadlet-ls preview: --podman-version {v:?} is not a podman version (X.Y)");
             ExitCode::from(2)
         }),
     }
