@@ -464,7 +464,8 @@ fn write_human(
                     "^".repeat(width)
                 )?;
                 for fix in &d.fixes {
-                    writeln!(out, "{pad} = fix: {}", fix.title)?;
+                    let tag = if fix.is_safe() { "" } else { " (unsafe)" };
+                    writeln!(out, "{pad} = fix{tag}: {}", fix.title)?;
                 }
             }
             writeln!(out)?;
@@ -501,6 +502,7 @@ fn json_diag(index: &LineIndex, text: &str, path: &str, d: &Diagnostic) -> Value
         "span": {"start": d.span.start, "end": d.span.end},
         "fixes": d.fixes.iter().map(|f| json!({
             "title": f.title,
+            "safe": f.is_safe(),
             "edits": f.edits.iter().map(|e| json!({
                 "span": {"start": e.span.start, "end": e.span.end},
                 "new_text": e.new_text,
