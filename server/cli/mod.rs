@@ -2,6 +2,7 @@
 //! its own file; this one only dispatches.
 
 pub mod lint;
+pub mod output;
 pub mod preview;
 
 use clap::{Parser, Subcommand};

@@ -6,10 +6,12 @@
 //!   exit status). Without DIRs the search path comes from
 //!   `QUADLET_UNIT_DIRS` or podman's standard directories for the mode.
 
+use super::output;
 use crate::generate::{self, Options};
+use crate::schema::Version;
 use crate::workspace::{self, DiskFs, Workspace};
+use crate::{errln, out, outln};
 use clap::{Args, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -30,6 +32,9 @@ pub struct PreviewArgs {
     /// Generate as the user (rootless) generator does.
     #[arg(long, alias = "user-mode")]
     pub user: bool,
+    /// The podman release whose generator to reproduce (`5.8`, `6.1.1`).
+    #[arg(long = "podman-version", value_name = "X.Y")]
+    pub podman_version: Option<String>,
     /// Output format for a single unit file.
     #[arg(long, value_enum, default_value_t = Format::Service)]
     pub format: Format,
@@ -41,10 +46,22 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn options(user: bool) -> Options {
+fn options(user: bool, release: Version) -> Options {
     Options {
         user,
         podman: env("PODMAN").filter(|p| !p.is_empty()),
+        release,
+    }
+}
+
+/// The target release of `--podman-version` (the default without it).
+fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
+    match &args.podman_version {
+        None => Ok(Version::DEFAULT),
+        Some(v) => Version::parse(v).ok_or_else(|| {
+            errln!("quadlet-ls preview: --podman-version {v:?} is not a podman version (X.Y)");
+            ExitCode::from(2)
+        }),
     }
 }
 
@@ -70,12 +87,16 @@ fn search_dirs(user: bool) -> Vec<PathBuf> {
 }
 
 pub fn run(args: PreviewArgs) -> ExitCode {
+    let release = match release(&args) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let single = args.paths.len() == 1 && args.paths[0].is_file();
     if single {
-        return run_single(&args);
+        return run_single(&args, release);
     }
     if let Some(bad) = args.paths.iter().find(|p| !p.is_dir()) {
-        eprintln!(
+        errln!(
             "quadlet-ls preview: {} is neither a unit file nor a directory",
             bad.display()
         );
@@ -87,29 +108,23 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         let roots: Vec<PathBuf> = args.paths.iter().map(|p| absolute(p)).collect();
         Workspace::load(Arc::new(DiskFs), &roots)
     };
-    let dr = generate::dry_run(&ws, &options(args.user));
+    let dr = generate::dry_run(&ws, &options(args.user, release));
     let pid = std::process::id();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = output::stdout();
+    // Errors land in the sink (and come back from `finish`).
     let _ = dr.write_stdout(&mut out);
-    let _ = out.flush();
-    drop(out);
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    let status = output::finish(out, "quadlet-ls preview", ExitCode::SUCCESS);
     for m in &dr.log {
-        let _ = writeln!(err, "quadlet-generator[{pid}]: {m}");
+        errln!("quadlet-generator[{pid}]: {m}");
     }
     if dr.failed {
-        let _ = writeln!(
-            err,
-            "quadlet-generator[{pid}]: processing encountered some errors"
-        );
+        errln!("quadlet-generator[{pid}]: processing encountered some errors");
         return ExitCode::from(1);
     }
-    ExitCode::SUCCESS
+    status
 }
 
-fn run_single(args: &PreviewArgs) -> ExitCode {
+fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     let path = absolute(&args.paths[0]);
     // The unit's own directory plus the mode's search path, so that the
     // units it references and its drop-ins are found.
@@ -128,37 +143,38 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
         }
     }
     let ws = Workspace::load_dirs(Arc::new(DiskFs), dirs);
-    let p = generate::preview(&ws, &path, &options(args.user));
+    let p = generate::preview(&ws, &path, &options(args.user, release));
     let failed = p.service.is_none();
+    let mut out = output::stdout();
     match args.format {
         Format::Service => {
             if let Some(s) = &p.service {
-                print!("{s}");
+                out!(out, "{s}");
             }
         }
         Format::Command => {
             for l in p.command_lines() {
-                println!("{l}");
+                outln!(out, "{l}");
             }
         }
         Format::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&p.to_json()).unwrap_or_default()
-            );
+            let _ = serde_json::to_writer_pretty(&mut out, &p.to_json());
+            outln!(out);
         }
     }
-    if args.format != Format::Json {
-        for w in &p.warnings {
-            eprintln!("warning: {w}");
-        }
-        for e in &p.errors {
-            eprintln!("error: {e}");
-        }
-    }
-    if failed {
+    let status = if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    };
+    let status = output::finish(out, "quadlet-ls preview", status);
+    if args.format != Format::Json {
+        for w in &p.warnings {
+            errln!("warning: {w}");
+        }
+        for e in &p.errors {
+            errln!("error: {e}");
+        }
     }
+    status
 }
