@@ -747,14 +747,31 @@ impl Workspace {
     /// `.conf` files; the first file of each base name wins; the survivors
     /// sorted by base name.
     pub fn dropins(&self, name: &UnitName) -> Vec<PathBuf> {
+        self.dropins_with(&name.dropin_dir_names(), false)
+    }
+
+    /// [`Workspace::dropins`] for given candidate directory names (most
+    /// specific first); `dir_major` searches every name in one search
+    /// directory before the next directory (podman before 5.6).
+    pub fn dropins_with(&self, candidates: &[String], dir_major: bool) -> Vec<PathBuf> {
         let mut chosen: BTreeMap<&str, PathBuf> = BTreeMap::new();
-        for cand in name.dropin_dir_names() {
+        let mut visit = |dir: PathBuf| {
+            if let Some(confs) = self.dropin_dirs.get(&dir) {
+                for c in confs {
+                    chosen.entry(c.as_str()).or_insert_with(|| dir.join(c));
+                }
+            }
+        };
+        if dir_major {
             for d in &self.dirs {
-                let dir = d.join(&cand);
-                if let Some(confs) = self.dropin_dirs.get(&dir) {
-                    for c in confs {
-                        chosen.entry(c.as_str()).or_insert_with(|| dir.join(c));
-                    }
+                for cand in candidates {
+                    visit(d.join(cand));
+                }
+            }
+        } else {
+            for cand in candidates {
+                for d in &self.dirs {
+                    visit(d.join(cand));
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! [`crate::syntax`].
 
 use crate::model::split::{self, SplitError};
+use crate::schema::Version;
 use crate::syntax::{self, Dialect, LineKind};
 use std::collections::BTreeMap;
 
@@ -65,8 +66,61 @@ impl Group {
     }
 }
 
+/// How podman's unit model reads and writes values, where that changed
+/// between releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// What `Lookup` strips from a value's ends.
+    pub quotes: Quotes,
+    /// `LookupAllKeyVal` keeps a word without `=` (`--env K`); before 5.6 it
+    /// is dropped.
+    pub bare_keys: bool,
+    /// Exec-style splitting decodes `\NNN` as podman did before 5.4.
+    pub octal_v4: bool,
+    /// A space inside a quoted output word is written as a plain space
+    /// (before 5.5; later `\x20`).
+    pub raw_space: bool,
+}
+
+/// `Lookup`'s quote handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// Before 5.0: none (only trailing blanks are trimmed).
+    Keep,
+    /// 5.0 to 5.7: every leading and trailing `"`.
+    TrimAll,
+    /// 5.8: one matched pair.
+    Pair,
+}
+
+impl Rules {
+    pub fn for_release(v: Version) -> Rules {
+        let at_least = |major: u16, minor: u16| v >= Version { major, minor };
+        Rules {
+            quotes: if at_least(5, 8) {
+                Quotes::Pair
+            } else if at_least(5, 0) {
+                Quotes::TrimAll
+            } else {
+                Quotes::Keep
+            },
+            bare_keys: at_least(5, 6),
+            octal_v4: !at_least(5, 4),
+            raw_space: !at_least(5, 5),
+        }
+    }
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules::for_release(Version::DEFAULT)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct UnitFile {
+    /// The release rules values are read and written by.
+    pub rules: Rules,
     pub groups: Vec<Group>,
     /// The file name (`web.container`, or the service name once generated).
     pub filename: String,
@@ -107,6 +161,7 @@ impl UnitFile {
         path: &str,
     ) -> Result<UnitFile, ParseError> {
         let mut f = UnitFile {
+            rules: Rules::default(),
             groups: Vec::new(),
             filename: filename.to_string(),
             path: path.to_string(),
@@ -304,12 +359,23 @@ impl UnitFile {
     /// podman's `Lookup`: last value, right-trimmed, one pair of `"` removed.
     pub fn lookup(&self, group: &str, key: &str) -> Option<String> {
         let v = self.lookup_last(group, key)?.trim_end();
-        let v = if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
-            &v[1..v.len() - 1]
-        } else {
-            v
+        let v = match self.rules.quotes {
+            Quotes::Keep => v,
+            Quotes::TrimAll => v.trim_matches('"'),
+            Quotes::Pair if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') => {
+                &v[1..v.len() - 1]
+            }
+            Quotes::Pair => v,
         };
         Some(v.to_string())
+    }
+
+    fn split_exec(&self, v: &str) -> Result<Vec<String>, SplitError> {
+        if self.rules.octal_v4 {
+            split::split_exec_v4(v)
+        } else {
+            split::split_exec(v)
+        }
     }
 
     /// `Lookup` with an empty value treated as absent.
@@ -372,7 +438,7 @@ impl UnitFile {
     pub fn lookup_all_args(&self, group: &str, key: &str) -> Vec<String> {
         let mut out = Vec::new();
         for v in self.lookup_all(group, key) {
-            if let Ok(words) = split::split_exec(&v) {
+            if let Ok(words) = self.split_exec(&v) {
                 out.extend(words);
             }
         }
@@ -387,7 +453,7 @@ impl UnitFile {
     ) -> Result<Option<Vec<String>>, SplitError> {
         match self.lookup_last(group, key) {
             None => Ok(None),
-            Some(v) => split::split_exec(v).map(Some),
+            Some(v) => self.split_exec(v).map(Some),
         }
     }
 
@@ -402,12 +468,13 @@ impl UnitFile {
         let mut map = BTreeMap::new();
         let mut errs = Vec::new();
         for v in self.lookup_all(group, key) {
-            match split::split_exec(&v) {
+            match self.split_exec(&v) {
                 Ok(words) => {
                     for w in words {
                         match w.split_once('=') {
                             Some((k, val)) => map.insert(k.to_string(), Some(val.to_string())),
-                            None => map.insert(w, None),
+                            None if self.rules.bare_keys => map.insert(w, None),
+                            None => None,
                         };
                     }
                 }
@@ -418,7 +485,9 @@ impl UnitFile {
     }
 
     pub fn add(&mut self, group: &str, key: &str, value: &str) {
-        self.ensure_group(group).lines.push(ULine::entry(key, value));
+        self.ensure_group(group)
+            .lines
+            .push(ULine::entry(key, value));
     }
 
     /// Replaces the last value of a key, or adds it.
@@ -446,7 +515,7 @@ impl UnitFile {
     }
 
     pub fn add_cmdline(&mut self, group: &str, key: &str, args: &[String]) {
-        let v = split::escape_words(args);
+        let v = split::escape_words_with(args, self.rules.raw_space);
         self.add(group, key, &v);
     }
 
