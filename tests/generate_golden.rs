@@ -214,7 +214,13 @@ fn check(case: &Path, user: bool) -> Result<(), String> {
     let units = case.join("units");
     let canon = std::fs::canonicalize(&units).unwrap_or(units.clone());
     let ws = Workspace::load(Arc::new(DiskFs), std::slice::from_ref(&units));
-    let dr = generate::dry_run(&ws, &Options { user, podman: None });
+    let dr = generate::dry_run(
+        &ws,
+        &Options {
+            user,
+            ..Options::default()
+        },
+    );
     let anon = |s: &str| {
         s.replace(&*canon.to_string_lossy(), "@UNITS@")
             .replace(&*units.to_string_lossy(), "@UNITS@")

@@ -28,6 +28,9 @@ pub struct Options {
     /// The podman binary written into commands (podman reads `$PODMAN`);
     /// `None` means `/usr/bin/podman`.
     pub podman: Option<String>,
+    /// The podman release whose generator to follow (a line of
+    /// [`crate::release::LINES`]).
+    pub release: crate::schema::Version,
 }
 
 /// The result of generating one unit.

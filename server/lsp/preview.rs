@@ -30,6 +30,7 @@ pub fn preview(ws: &Workspace, path: &Path, settings: &Settings, _enc: Encoding)
     let opts = generate::Options {
         user: settings.user,
         podman: None,
+        release: settings.podman_version,
     };
     let p = generate::preview(ws, path, &opts);
     let lines = p.command_lines();
