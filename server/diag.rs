@@ -31,12 +31,34 @@ pub struct Edit {
     pub new_text: String,
 }
 
+/// Whether `quadlet-ls lint --fix` may apply a fix on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// The fix cannot change what the unit means beyond what the
+    /// diagnostic's message says (removing an earlier duplicate, moving a
+    /// key to the section where it works, an exact equivalent of a legacy
+    /// key). Applied by `--fix`.
+    Safe,
+    /// A guess (the closest key name), or a fix that leaves work to do (an
+    /// empty required key). Applied only with `--unsafe-fixes`; always
+    /// offered in the editor.
+    Unsafe,
+}
+
 /// A fix: a title and the edits it makes. Applying it changes only those
 /// ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    pub safety: Safety,
+}
+
+impl Fix {
+    pub fn is_safe(&self) -> bool {
+        self.safety == Safety::Safe
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,10 +101,27 @@ impl Diagnostic {
         Self::new(code, Severity::Info, span, message)
     }
 
-    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+    /// Adds an unsafe fix (see [`Safety`]): offered, applied by
+    /// `lint --fix` only with `--unsafe-fixes`.
+    pub fn with_fix(self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.with_fix_of(Safety::Unsafe, title, edits)
+    }
+
+    /// Adds a safe fix (see [`Safety`]): `lint --fix` applies it.
+    pub fn with_safe_fix(self, title: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.with_fix_of(Safety::Safe, title, edits)
+    }
+
+    pub fn with_fix_of(
+        mut self,
+        safety: Safety,
+        title: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Self {
         self.fixes.push(Fix {
             title: title.into(),
             edits,
+            safety,
         });
         self
     }

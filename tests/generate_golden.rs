@@ -8,6 +8,7 @@
 //! everything else must match byte for byte.
 
 use quadlet_ls::generate::{self, Options};
+use quadlet_ls::schema::Version;
 use quadlet_ls::workspace::{DiskFs, Workspace};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -218,7 +219,8 @@ fn check(case: &Path, user: bool) -> Result<(), String> {
         &ws,
         &Options {
             user,
-            ..Options::default()
+            podman: None,
+            release: Version::DEFAULT,
         },
     );
     let anon = |s: &str| {

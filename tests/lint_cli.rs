@@ -80,7 +80,7 @@ fn human_format_shows_snippet_and_caret() {
     assert!(out.contains("--> a.container:3:1"), "{out}");
     assert!(out.contains("3 | Imgae=x"), "{out}");
     assert!(out.contains("  | ^^^^^"), "{out}");
-    assert!(out.contains("= fix: Change to Image="), "{out}");
+    assert!(out.contains("= fix (unsafe): Change to Image="), "{out}");
 }
 
 #[test]
@@ -101,6 +101,7 @@ fn json_format_follows_the_documented_schema() {
     assert_eq!(diag["range"]["end"]["column"], 6);
     assert_eq!(diag["span"]["start"], 32);
     assert_eq!(diag["fixes"][0]["edits"][0]["new_text"], "Image");
+    assert_eq!(diag["fixes"][0]["safe"], false);
 }
 
 #[test]

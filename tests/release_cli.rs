@@ -144,9 +144,11 @@ fn config_file_sets_the_release_and_a_bad_one_is_a_usage_error() {
         .current_dir(&d)
         .args(["--podman-version", "5.8", "units"]));
     assert_eq!(c, 0, "{out}");
-    // preview reads the same file and names it.
+    // preview reads the same file and names it; 5.4's generator rejects
+    // AppArmor= (5.8).
     let (c, _, err) = run(bin("preview").current_dir(&d).arg("units/a.container"));
-    assert_eq!(c, 0, "{err}");
+    assert_eq!(c, 1, "{err}");
+    assert!(err.contains("unsupported key 'AppArmor'"), "{err}");
     assert!(err.contains("generating as podman 5.4 (from "), "{err}");
     assert!(err.contains("quadlet-ls.toml)"), "{err}");
 
@@ -183,8 +185,8 @@ fn auto_asks_the_podman_on_path() {
         .env("PATH", path_with(Some(&fake)))
         .args(["--no-config", "--podman-version", "auto"])
         .arg(&f));
-    assert_eq!(c, 0, "{err}");
-    assert!(out.starts_with("[X-Container]\n"), "{out}");
+    assert_eq!(c, 1, "5.4 rejects AppArmor=: {err}");
+    assert!(out.is_empty(), "{out}");
     assert!(
         err.contains("generating as podman 5.4 (--podman-version)"),
         "{err}"

@@ -147,7 +147,7 @@ fn quadlet_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
                             "{key}= is set again later in this file; only the last value counts"
                         ),
                     )
-                    .with_fix(
+                    .with_safe_fix(
                         "Remove this earlier value",
                         vec![delete_entry(cx.doc, cx.text, prev)],
                     ),
@@ -182,7 +182,7 @@ fn unknown_key(cx: &FileCtx, section: &str, e: &Entry, suggest: bool) -> Diagnos
     let mut d = diag("unknown-key", e.key_span, msg);
     if let Some(home) = systemd_home {
         let line = e.span.slice(cx.text).to_string();
-        d = d.with_fix(
+        d = d.with_safe_fix(
             format!("Move to [{home}]"),
             vec![
                 delete_entry(cx.doc, cx.text, e),
@@ -224,7 +224,7 @@ fn legacy(cx: &FileCtx, def: &KeyDef, e: &Entry, msg: &str) -> Diagnostic {
             d = if parse_bool(value) {
                 replace_with(d, e, "UserNS=keep-id".to_string())
             } else {
-                d.with_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)])
+                d.with_safe_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)])
             };
         }
         "SocketActivated" => {
@@ -258,7 +258,7 @@ fn deprecated(cx: &FileCtx, sec: &Section, def: &KeyDef, e: &Entry, msg: &str) -
             d = if parse_bool(value) {
                 replace_with(d, e, "Tmpfs=/tmp".to_string())
             } else {
-                d.with_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)])
+                d.with_safe_fix("Remove the line", vec![delete_entry(cx.doc, cx.text, e)])
             };
         }
         _ => {}
@@ -286,7 +286,7 @@ fn systemd_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
                     e.key_span,
                     format!("{key}= is a key of [{own}], not of [{name}]: here systemd ignores it and podman never sees it"),
                 )
-                .with_fix(
+                .with_safe_fix(
                     format!("Move to [{own}]"),
                     vec![
                         delete_entry(cx.doc, cx.text, e),
@@ -324,7 +324,7 @@ fn systemd_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
         if let Some(home) = other_home {
             d.message.push_str(&format!(" (it belongs in [{home}])"));
             let line = e.span.slice(cx.text).to_string();
-            d = d.with_fix(
+            d = d.with_safe_fix(
                 format!("Move to [{home}]"),
                 vec![
                     delete_entry(cx.doc, cx.text, e),
@@ -349,10 +349,11 @@ fn systemd_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Offers to replace the whole entry with `new` (`Key=value`).
+/// Offers to replace the whole entry with `new` (`Key=value`), an exact
+/// equivalent: a safe fix.
 fn replace_with(d: Diagnostic, e: &Entry, new: String) -> Diagnostic {
     let title = format!("Replace with {new}");
-    d.with_fix(
+    d.with_safe_fix(
         title,
         vec![Edit {
             span: e.span,

@@ -79,7 +79,7 @@ fn user_install_targets(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
                 format!("{t} exists only in the system service manager: a rootless (user) unit wanted by it never starts at boot; use default.target"),
             );
             if t != "network-online.target" {
-                d = d.with_fix(
+                d = d.with_safe_fix(
                     "Use default.target",
                     vec![crate::diag::Edit {
                         span,

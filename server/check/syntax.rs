@@ -9,7 +9,7 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
     for e in &cx.doc.errors {
         let d = match e.kind {
             SyntaxErrorKind::LostContinuation => diag("lost-continuation", e.span, &e.message),
-            SyntaxErrorKind::ByteOrderMark => diag("syntax", e.span, &e.message).with_fix(
+            SyntaxErrorKind::ByteOrderMark => diag("syntax", e.span, &e.message).with_safe_fix(
                 "Remove the byte-order mark",
                 vec![Edit {
                     span: Span::new(0, 3),
@@ -24,7 +24,7 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
                     if let Some(close) = text.find(']') {
                         let rest = text[close + 1..].trim_start();
                         if rest.starts_with('#') || rest.starts_with(';') {
-                            d = d.with_fix(
+                            d = d.with_safe_fix(
                                 "Put the comment on its own line",
                                 vec![Edit {
                                     span: e.span,

@@ -2,8 +2,10 @@
 //! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
 //! warnings with `--deny-warnings`), 2 usage or I/O error.
 
+use super::output;
 use crate::check::{self, FileResult, Options};
 use crate::diag::{Diagnostic, Severity};
+use crate::errln;
 use crate::line_index::{Encoding, LineIndex};
 use crate::model::Unit;
 use crate::schema::Version;
@@ -121,7 +123,7 @@ pub(crate) fn load_config(
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("quadlet-ls lint: {msg}");
+    errln!("quadlet-ls lint: {msg}");
     ExitCode::from(2)
 }
 
@@ -144,7 +146,7 @@ pub fn run(args: LintArgs) -> ExitCode {
     disabled.extend(args.disable.iter().cloned());
     for c in &disabled {
         if !check::all_codes().any(|k| k.0 == c) {
-            eprintln!("quadlet-ls lint: note: `{c}` is not a check code of quadlet-ls; disabling it anyway");
+            errln!("quadlet-ls lint: note: `{c}` is not a check code of quadlet-ls; disabling it anyway");
         }
     }
     let opts = Options {
@@ -167,13 +169,13 @@ pub fn run(args: LintArgs) -> ExitCode {
     };
     let (mut results, io_errors) = lint_paths(&paths, &opts);
     for e in &io_errors {
-        eprintln!("quadlet-ls lint: {e}");
+        errln!("quadlet-ls lint: {e}");
     }
     // Count everything, but show at most MAX_SHOWN problems per file.
     let (errors, warnings) = count(&results);
     for r in &mut results {
         if r.diagnostics.len() > MAX_SHOWN {
-            eprintln!(
+            errln!(
                 "quadlet-ls lint: {}: {} more problems not shown (only the first {MAX_SHOWN} are)",
                 r.path.display(),
                 r.diagnostics.len() - MAX_SHOWN
@@ -192,26 +194,23 @@ pub fn run(args: LintArgs) -> ExitCode {
             result: r,
         })
         .collect();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = match args.format {
+    let mut out = output::stdout();
+    // The sink keeps write errors (and ignores a closed pipe); `finish`
+    // reports them.
+    let _ = match args.format {
         Format::Human => write_human(&mut out, &shown, (errors, warnings), podman_version),
         Format::Json => write_json(&mut out, &shown, (errors, warnings), podman_version),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
     };
-    if written.and_then(|_| out.flush()).is_err() {
-        // A closed pipe: nothing more to say.
-        return ExitCode::from(2);
-    }
-    if !io_errors.is_empty() {
-        return ExitCode::from(2);
-    }
-    if errors > 0 || (deny_warnings && warnings > 0) {
+    let status = if !io_errors.is_empty() {
+        ExitCode::from(2)
+    } else if errors > 0 || (deny_warnings && warnings > 0) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    output::finish(out, "quadlet-ls lint", status)
 }
 
 fn count(results: &[FileResult]) -> (usize, usize) {
@@ -464,7 +463,8 @@ fn write_human(
                     "^".repeat(width)
                 )?;
                 for fix in &d.fixes {
-                    writeln!(out, "{pad} = fix: {}", fix.title)?;
+                    let tag = if fix.is_safe() { "" } else { " (unsafe)" };
+                    writeln!(out, "{pad} = fix{tag}: {}", fix.title)?;
                 }
             }
             writeln!(out)?;
@@ -505,6 +505,7 @@ fn json_diag(index: &LineIndex, text: &str, path: &str, d: &Diagnostic) -> Value
         "span": {"start": d.span.start, "end": d.span.end},
         "fixes": d.fixes.iter().map(|f| json!({
             "title": f.title,
+            "safe": f.is_safe(),
             "edits": f.edits.iter().map(|e| json!({
                 "span": {"start": e.span.start, "end": e.span.end},
                 "new_text": e.new_text,

@@ -2,6 +2,7 @@
 //! its own file; this one only dispatches.
 
 pub mod lint;
+pub mod output;
 pub mod preview;
 
 use crate::release::{self, Target};
@@ -108,7 +109,7 @@ pub fn resolve_release(
     };
     let r = target.resolve(release::podman_on_path);
     if let Some(note) = &r.note {
-        eprintln!("quadlet-ls {cmd}: {note}");
+        crate::errln!("quadlet-ls {cmd}: {note}");
     }
     Ok((r.release, source))
 }

@@ -6,11 +6,12 @@
 //!   exit status). Without DIRs the search path comes from
 //!   `QUADLET_UNIT_DIRS` or podman's standard directories for the mode.
 
+use super::output;
 use crate::generate::{self, Options};
 use crate::schema::Version;
 use crate::workspace::{self, DiskFs, Workspace};
+use crate::{errln, out, outln};
 use clap::{Args, ValueEnum};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -58,7 +59,7 @@ fn options(user: bool, release: Version) -> Options {
 /// that stdout stays what podman prints.
 fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
     let fail = |e: String| {
-        eprintln!("quadlet-ls preview: {e}");
+        errln!("quadlet-ls preview: {e}");
         ExitCode::from(2)
     };
     let (path, cfg) = match super::lint::load_config(&args.config, &args.paths) {
@@ -80,7 +81,7 @@ fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
         (super::ReleaseSource::Config, None) => String::new(),
         (super::ReleaseSource::Default, _) => " (the default)".to_string(),
     };
-    eprintln!("quadlet-ls preview: generating as podman {v}{from}");
+    errln!("quadlet-ls preview: generating as podman {v}{from}");
     Ok(v)
 }
 
@@ -115,7 +116,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         return run_single(&args, release);
     }
     if let Some(bad) = args.paths.iter().find(|p| !p.is_dir()) {
-        eprintln!(
+        errln!(
             "quadlet-ls preview: {} is neither a unit file nor a directory",
             bad.display()
         );
@@ -129,24 +130,18 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     };
     let dr = generate::dry_run(&ws, &options(args.user, release));
     let pid = std::process::id();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut out = output::stdout();
+    // Errors land in the sink (and come back from `finish`).
     let _ = dr.write_stdout(&mut out);
-    let _ = out.flush();
-    drop(out);
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    let status = output::finish(out, "quadlet-ls preview", ExitCode::SUCCESS);
     for m in &dr.log {
-        let _ = writeln!(err, "quadlet-generator[{pid}]: {m}");
+        errln!("quadlet-generator[{pid}]: {m}");
     }
     if dr.failed {
-        let _ = writeln!(
-            err,
-            "quadlet-generator[{pid}]: processing encountered some errors"
-        );
+        errln!("quadlet-generator[{pid}]: processing encountered some errors");
         return ExitCode::from(1);
     }
-    ExitCode::SUCCESS
+    status
 }
 
 fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
@@ -170,35 +165,36 @@ fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     let ws = Workspace::load_dirs(Arc::new(DiskFs), dirs);
     let p = generate::preview(&ws, &path, &options(args.user, release));
     let failed = p.service.is_none();
+    let mut out = output::stdout();
     match args.format {
         Format::Service => {
             if let Some(s) = &p.service {
-                print!("{s}");
+                out!(out, "{s}");
             }
         }
         Format::Command => {
             for l in p.command_lines() {
-                println!("{l}");
+                outln!(out, "{l}");
             }
         }
         Format::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&p.to_json()).unwrap_or_default()
-            );
+            let _ = serde_json::to_writer_pretty(&mut out, &p.to_json());
+            outln!(out);
         }
     }
-    if args.format != Format::Json {
-        for w in &p.warnings {
-            eprintln!("warning: {w}");
-        }
-        for e in &p.errors {
-            eprintln!("error: {e}");
-        }
-    }
-    if failed {
+    let status = if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    };
+    let status = output::finish(out, "quadlet-ls preview", status);
+    if args.format != Format::Json {
+        for w in &p.warnings {
+            errln!("warning: {w}");
+        }
+        for e in &p.errors {
+            errln!("error: {e}");
+        }
     }
+    status
 }
