@@ -32,12 +32,13 @@ pub struct PreviewArgs {
     /// Generate as the user (rootless) generator does.
     #[arg(long, alias = "user-mode")]
     pub user: bool,
-    /// The podman release whose generator to reproduce (`5.8`, `6.1.1`).
-    #[arg(long = "podman-version", value_name = "X.Y")]
-    pub podman_version: Option<String>,
     /// Output format for a single unit file.
     #[arg(long, value_enum, default_value_t = Format::Service)]
     pub format: Format,
+    #[command(flatten)]
+    pub release: super::ReleaseArg,
+    #[command(flatten)]
+    pub config: super::ConfigArgs,
     /// A unit file, or directories to generate like `quadlet -dryrun`.
     pub paths: Vec<PathBuf>,
 }
@@ -54,15 +55,34 @@ fn options(user: bool, release: Version) -> Options {
     }
 }
 
-/// The target release of `--podman-version` (the default without it).
+/// The target release (flag, quadlet-ls.toml, default), named on stderr so
+/// that stdout stays what podman prints.
 fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
-    match &args.podman_version {
-        None => Ok(Version::DEFAULT),
-        Some(v) => Version::parse(v).ok_or_else(|| {
-            errln!("quadlet-ls preview: --podman-version {v:?} is not a podman version (X.Y)");
-            ExitCode::from(2)
-        }),
-    }
+    let fail = |e: String| {
+        errln!("quadlet-ls preview: {e}");
+        ExitCode::from(2)
+    };
+    let (path, cfg) = match super::lint::load_config(&args.config, &args.paths) {
+        Ok(Some((p, c))) => (Some(p), Some(c)),
+        Ok(None) => (None, None),
+        Err(e) => return Err(fail(e)),
+    };
+    let value = cfg.as_ref().and_then(|c| c.podman_version.as_deref());
+    let (v, source) = super::resolve_release(
+        "preview",
+        args.release.podman_version,
+        value,
+        path.as_deref(),
+    )
+    .map_err(fail)?;
+    let from = match (source, &path) {
+        (super::ReleaseSource::Flag, _) => " (--podman-version)".to_string(),
+        (super::ReleaseSource::Config, Some(p)) => format!(" (from {})", p.display()),
+        (super::ReleaseSource::Config, None) => String::new(),
+        (super::ReleaseSource::Default, _) => " (the default)".to_string(),
+    };
+    errln!("quadlet-ls preview: generating as podman {v}{from}");
+    Ok(v)
 }
 
 fn absolute(p: &std::path::Path) -> PathBuf {
@@ -88,7 +108,7 @@ fn search_dirs(user: bool, release: Version) -> Vec<PathBuf> {
 
 pub fn run(args: PreviewArgs) -> ExitCode {
     let release = match release(&args) {
-        Ok(r) => r,
+        Ok(v) => v,
         Err(code) => return code,
     };
     let single = args.paths.len() == 1 && args.paths[0].is_file();

@@ -29,7 +29,8 @@ pub struct Options {
     /// The podman binary written into commands (podman reads `$PODMAN`);
     /// `None` means `/usr/bin/podman`.
     pub podman: Option<String>,
-    /// The podman release line whose generator to reproduce.
+    /// The podman release line whose generator to reproduce (a line of
+    /// [`crate::release::LINES`]).
     pub release: Version,
 }
 

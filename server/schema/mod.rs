@@ -17,16 +17,24 @@ pub struct Version {
 }
 
 impl Version {
-    /// The reference version.
+    /// The release checked for and generated when nothing else is set. The
+    /// one constant for it; [`crate::release`] lists the supported lines.
     pub const DEFAULT: Version = Version { major: 5, minor: 8 };
 
-    /// Parses `5.8`, `5.8.6`, `v5.8.0`.
+    /// Parses `5.8`, `5.8.6`, `v5.8.0` in the key table's data (lenient: `5`
+    /// is 5.0). Settings from users go through [`crate::release::Target`].
     pub fn parse(s: &str) -> Option<Version> {
         let s = s.trim().trim_start_matches('v');
         let mut it = s.split('.');
         let major = it.next()?.parse().ok()?;
         let minor = it.next().map_or(Some(0), |m| m.parse().ok())?;
         Some(Version { major, minor })
+    }
+}
+
+impl Default for Version {
+    fn default() -> Self {
+        Version::DEFAULT
     }
 }
 
