@@ -593,13 +593,13 @@ impl<'a> Parser<'a> {
             let name_span = Span::new(whole.start + 1, whole.start + end.max(1));
             let header_span = Span::new(whole.start, whole.start + end + 1);
             if !group_name_valid(name) {
-                let e = self.error(
+                self.reject(
                     SyntaxErrorKind::InvalidSectionName,
                     header_span,
                     line_nr,
                     format!("invalid section name `{name}`"),
+                    &p.lines,
                 );
-                self.mark(&p.lines, LineKind::Error(e));
                 return;
             }
             let section = match self.doc.sections.iter().position(|s| s.name == name) {
@@ -638,13 +638,13 @@ impl<'a> Parser<'a> {
             let value_offset = eq + 1 + (after.len() - after.trim_start().len());
             let value = &text[value_offset..];
             if self.current.is_some() && key.starts_with(' ') {
-                let e = self.error(
+                self.reject(
                     SyntaxErrorKind::InvalidKeyName,
                     whole,
                     line_nr,
                     format!("the key `{key}` starts with a blank"),
+                    &p.lines,
                 );
-                self.mark(&p.lines, LineKind::Error(e));
                 return;
             }
             let mut entry = Entry {
@@ -695,8 +695,26 @@ impl<'a> Parser<'a> {
         } else {
             "this line is not a `Key=Value` pair, a [Section] header or a comment".to_string()
         };
-        let e = self.error(SyntaxErrorKind::NotKeyValue, whole, line_nr, message);
-        self.mark(&p.lines, LineKind::Error(e));
+        self.reject(
+            SyntaxErrorKind::NotKeyValue,
+            whole,
+            line_nr,
+            message,
+            &p.lines,
+        );
+    }
+
+    /// Records an error and marks its lines.
+    fn reject(
+        &mut self,
+        kind: SyntaxErrorKind,
+        span: Span,
+        line: usize,
+        message: String,
+        lines: &[usize],
+    ) {
+        let e = self.error(kind, span, line, message);
+        self.mark(lines, LineKind::Error(e));
     }
 
     fn mark(&mut self, lines: &[usize], kind: LineKind) {
