@@ -13,6 +13,7 @@ pub mod kube;
 pub mod line_index;
 pub mod lsp;
 pub mod model;
+pub mod release;
 pub mod schema;
 pub mod syntax;
 pub mod workspace;

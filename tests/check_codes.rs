@@ -4,7 +4,7 @@
 
 use quadlet_ls::check::{self, Options, CODES};
 use quadlet_ls::diag::apply_edits;
-use quadlet_ls::schema::Version;
+use quadlet_ls::release::Target;
 use quadlet_ls::workspace::{DiskFs, MemFs, Workspace};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +16,7 @@ fn fixtures() -> PathBuf {
 fn codes_in(dir: &Path) -> Vec<String> {
     let mut opts = Options::default();
     if let Ok(v) = std::fs::read_to_string(dir.join("PODMAN_VERSION")) {
-        opts.podman_version = Version::parse(&v).unwrap();
+        opts.podman_version = Target::parse_line(&v).expect("PODMAN_VERSION");
     }
     opts.user = dir.join("USER").exists();
     let ws = Workspace::load(Arc::new(DiskFs), &[dir.to_path_buf()]);

@@ -2,7 +2,7 @@
 //! table in `../shared/data/quadlet-keytable.json` (sections, keys, repeat,
 //! flag, since). Skips with a message when the reference is absent.
 
-use quadlet_ls::schema::{table, Version};
+use quadlet_ls::schema::{table, EmitGroup, Version};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -82,6 +82,23 @@ fn key_table_agrees_with_reference() {
                     "{name}.{key} values {theirs:?} vs {ours:?}"
                 );
             }
+            // podman's generic emitters: the reference's `handling` is the
+            // emit group the generator uses for the newest release.
+            let group = match k["handling"].as_str() {
+                Some("table:string") => Some(EmitGroup::String),
+                Some("table:allStrings") => Some(EmitGroup::Strings),
+                Some("table:bool") => Some(EmitGroup::Bool),
+                Some("table:keyval") => Some(EmitGroup::Keyval),
+                Some("table:health") => Some(EmitGroup::Health),
+                _ => None,
+            };
+            let newest = row
+                .emit
+                .iter()
+                .flatten()
+                .find(|e| e.until.is_none())
+                .map(|e| e.group);
+            assert_eq!(newest, group, "{name}.{key} emit group");
             seen.insert((name.clone(), key.to_string()));
         }
     }

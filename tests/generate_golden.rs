@@ -8,6 +8,7 @@
 //! everything else must match byte for byte.
 
 use quadlet_ls::generate::{self, Options};
+use quadlet_ls::schema::Version;
 use quadlet_ls::workspace::{DiskFs, Workspace};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -214,7 +215,14 @@ fn check(case: &Path, user: bool) -> Result<(), String> {
     let units = case.join("units");
     let canon = std::fs::canonicalize(&units).unwrap_or(units.clone());
     let ws = Workspace::load(Arc::new(DiskFs), std::slice::from_ref(&units));
-    let dr = generate::dry_run(&ws, &Options { user, podman: None });
+    let dr = generate::dry_run(
+        &ws,
+        &Options {
+            user,
+            podman: None,
+            release: Version::DEFAULT,
+        },
+    );
     let anon = |s: &str| {
         s.replace(&*canon.to_string_lossy(), "@UNITS@")
             .replace(&*units.to_string_lossy(), "@UNITS@")

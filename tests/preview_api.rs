@@ -75,6 +75,7 @@ fn user_mode_waits_for_the_user_network_unit() {
         &Options {
             user: true,
             podman: Some("/opt/podman".into()),
+            ..Options::default()
         },
     );
     let svc = p.service.expect("service");

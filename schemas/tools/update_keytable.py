@@ -6,7 +6,9 @@ relative to the repository root) for the facts: which (section, key) pairs
 exist, whether they repeat, the podman flag and the first release. Every
 hand-written column of the existing schemas/quadlet-keys.json is kept as it
 is: `doc`, `kind`, `values` (with their docs), `example`, `deprecated`,
-`legacy`, and whole rows marked `legacy` (keys podman never had).
+`legacy`, `until`, `emit`, and whole rows marked `legacy` (keys podman never
+had). A key new in the reference that podman emits with a generic emitter
+(`handling` `table:*`) gets an `emit` entry at the end of its group.
 
 A new key gets an empty `doc`, which the test suite rejects: write one line
 for it in our own words before committing.
@@ -68,6 +70,12 @@ def norm_flag(f):
     return f.strip()
 
 
+# The reference's `handling` of podman's generic emitters -> our emit group.
+EMIT_GROUP = {"table:string": "string", "table:allStrings": "strings",
+              "table:bool": "bool", "table:keyval": "keyval",
+              "table:health": "health"}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--facts", default=os.path.join(ROOT, "..", "shared", "data",
@@ -96,6 +104,13 @@ def main():
             head, doc = line.split("|", 1)
             sec, key = head.split()
             seed[(sec, key)] = doc
+
+    # Next free position per (section, emit group), after the kept rows.
+    next_order = {}
+    for (sec, _), r in old.items():
+        for e in r.get("emit") or []:
+            key = (sec, e["group"])
+            next_order[key] = max(next_order.get(key, 0), e["order"] + 1)
 
     rows = []
     meta_by_name = {m["name"]: m for m in sections_meta}
@@ -126,6 +141,12 @@ def main():
             deprecated = o.get("deprecated")
             if deprecated is None and k.get("deprecated"):
                 deprecated = "deprecated: see UserNS="
+            emit = o.get("emit")
+            group = EMIT_GROUP.get(k.get("handling"))
+            if emit is None and group:
+                order = next_order.get((sec, group), 0)
+                next_order[(sec, group)] = order + 1
+                emit = [{"group": group, "order": order}]
             rows.append({
                 "section": sec,
                 "key": key,
@@ -133,11 +154,13 @@ def main():
                 "repeat": bool(k["repeat"]),
                 "flag": norm_flag(k.get("flag")),
                 "since": norm_since(k["since"]),
+                "until": o.get("until"),
                 "doc": o.get("doc") or seed.get((sec, key), ""),
                 "values": values,
                 "example": example,
                 "deprecated": deprecated,
                 "legacy": None,
+                "emit": emit,
             })
     rows.extend(legacy_rows)
     out = {

@@ -35,10 +35,8 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// The podman version to check against (e.g. 5.4): newer keys and unit
-    /// types are errors. Default: 5.8.
-    #[arg(long, value_name = "X.Y")]
-    pub podman_version: Option<String>,
+    #[command(flatten)]
+    pub release: super::ReleaseArg,
     /// Check as rootless (user) units.
     #[arg(long)]
     pub user: bool,
@@ -51,19 +49,15 @@ pub struct LintArgs {
     /// The Kubernetes version for the YAML checks (e.g. 1.33).
     #[arg(long, value_name = "X.Y")]
     pub kubernetes_version: Option<String>,
-    /// Use this configuration file instead of searching for quadlet-ls.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Ignore any quadlet-ls.toml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: super::ConfigArgs,
 }
 
 /// `quadlet-ls.toml`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct Config {
-    podman_version: Option<String>,
+pub(crate) struct Config {
+    pub(crate) podman_version: Option<String>,
     kubernetes_version: Option<String>,
     user: Option<bool>,
     deny_warnings: Option<bool>,
@@ -95,7 +89,13 @@ fn find_config(start: &Path) -> Option<PathBuf> {
     }
 }
 
-fn load_config(args: &LintArgs) -> Result<Option<(PathBuf, Config)>, String> {
+/// The quadlet-ls.toml that applies: `--config`, else the first found from
+/// the current directory upwards, else from the first path upwards; none
+/// with `--no-config`.
+pub(crate) fn load_config(
+    args: &super::ConfigArgs,
+    paths: &[PathBuf],
+) -> Result<Option<(PathBuf, Config)>, String> {
     if args.no_config {
         return Ok(None);
     }
@@ -105,7 +105,7 @@ fn load_config(args: &LintArgs) -> Result<Option<(PathBuf, Config)>, String> {
             let found = std::env::current_dir()
                 .ok()
                 .and_then(|d| find_config(&d))
-                .or_else(|| args.paths.first().and_then(|p| find_config(p)));
+                .or_else(|| paths.first().and_then(|p| find_config(p)));
             match found {
                 Some(p) => p,
                 None => return Ok(None),
@@ -125,21 +125,19 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 }
 
 pub fn run(args: LintArgs) -> ExitCode {
-    let cfg = match load_config(&args) {
-        Ok(c) => c.map(|(_, c)| c).unwrap_or_default(),
+    let (cfg_path, cfg) = match load_config(&args.config, &args.paths) {
+        Ok(Some((p, c))) => (Some(p), c),
+        Ok(None) => (None, Config::default()),
         Err(e) => return fail(e),
     };
-    let version_text = args.podman_version.clone().or(cfg.podman_version.clone());
-    let podman_version = match version_text {
-        None => Version::DEFAULT,
-        Some(v) => match Version::parse(&v) {
-            Some(v) => v,
-            None => {
-                return fail(format!(
-                    "invalid podman version `{v}` (expected X.Y, e.g. 5.4)"
-                ))
-            }
-        },
+    let podman_version = match super::resolve_release(
+        "lint",
+        args.release.podman_version,
+        cfg.podman_version.as_deref(),
+        cfg_path.as_deref(),
+    ) {
+        Ok((v, _)) => v,
+        Err(e) => return fail(e),
     };
     let mut disabled: BTreeSet<String> = cfg.disable.iter().cloned().collect();
     disabled.extend(args.disable.iter().cloned());
@@ -210,8 +208,8 @@ pub fn run(args: LintArgs) -> ExitCode {
     // The sink keeps write errors (and ignores a closed pipe); `finish`
     // reports them.
     let _ = match args.format {
-        Format::Human => write_human(&mut out, &shown, (errors, warnings)),
-        Format::Json => write_json(&mut out, &shown, (errors, warnings)),
+        Format::Human => write_human(&mut out, &shown, (errors, warnings), podman_version),
+        Format::Json => write_json(&mut out, &shown, (errors, warnings), podman_version),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
     };
@@ -268,6 +266,7 @@ fn write_human(
     out: &mut dyn Write,
     files: &[Shown],
     totals: (usize, usize),
+    release: Version,
 ) -> std::io::Result<()> {
     let (total_e, total_w) = totals;
     let mut with_problems = 0;
@@ -316,11 +315,15 @@ fn write_human(
         }
     }
     if total_e + total_w == 0 {
-        writeln!(out, "{} files checked: no problems", files.len())?;
+        writeln!(
+            out,
+            "{} files checked for podman {release}: no problems",
+            files.len()
+        )?;
     } else {
         writeln!(
             out,
-            "{} error{}, {} warning{} in {} of {} files checked",
+            "{} error{}, {} warning{} in {} of {} files checked for podman {release}",
             total_e,
             if total_e == 1 { "" } else { "s" },
             total_w,
@@ -355,7 +358,12 @@ fn json_diag(index: &LineIndex, text: &str, path: &str, d: &Diagnostic) -> Value
     })
 }
 
-fn write_json(out: &mut dyn Write, files: &[Shown], totals: (usize, usize)) -> std::io::Result<()> {
+fn write_json(
+    out: &mut dyn Write,
+    files: &[Shown],
+    totals: (usize, usize),
+    release: Version,
+) -> std::io::Result<()> {
     let mut diags = Vec::new();
     let (e, w) = totals;
     let mut other = 0;
@@ -371,6 +379,7 @@ fn write_json(out: &mut dyn Write, files: &[Shown], totals: (usize, usize)) -> s
     let doc = json!({
         "version": 1,
         "tool": {"name": "quadlet-ls", "version": env!("CARGO_PKG_VERSION")},
+        "podman_version": release.to_string(),
         "files_checked": files.iter().map(|f| f.display.clone()).collect::<Vec<_>>(),
         "summary": {"errors": e, "warnings": w, "other": other},
         "diagnostics": diags,

@@ -8,6 +8,7 @@
 
 use super::output;
 use crate::generate::{self, Options};
+use crate::schema::Version;
 use crate::workspace::{self, DiskFs, Workspace};
 use crate::{errln, out, outln};
 use clap::{Args, ValueEnum};
@@ -34,6 +35,10 @@ pub struct PreviewArgs {
     /// Output format for a single unit file.
     #[arg(long, value_enum, default_value_t = Format::Service)]
     pub format: Format,
+    #[command(flatten)]
+    pub release: super::ReleaseArg,
+    #[command(flatten)]
+    pub config: super::ConfigArgs,
     /// A unit file, or directories to generate like `quadlet -dryrun`.
     pub paths: Vec<PathBuf>,
 }
@@ -42,11 +47,42 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-fn options(user: bool) -> Options {
+fn options(user: bool, release: Version) -> Options {
     Options {
         user,
         podman: env("PODMAN").filter(|p| !p.is_empty()),
+        release,
     }
+}
+
+/// The target release (flag, quadlet-ls.toml, default), named on stderr so
+/// that stdout stays what podman prints.
+fn release(args: &PreviewArgs) -> Result<Version, ExitCode> {
+    let fail = |e: String| {
+        errln!("quadlet-ls preview: {e}");
+        ExitCode::from(2)
+    };
+    let (path, cfg) = match super::lint::load_config(&args.config, &args.paths) {
+        Ok(Some((p, c))) => (Some(p), Some(c)),
+        Ok(None) => (None, None),
+        Err(e) => return Err(fail(e)),
+    };
+    let value = cfg.as_ref().and_then(|c| c.podman_version.as_deref());
+    let (v, source) = super::resolve_release(
+        "preview",
+        args.release.podman_version,
+        value,
+        path.as_deref(),
+    )
+    .map_err(fail)?;
+    let from = match (source, &path) {
+        (super::ReleaseSource::Flag, _) => " (--podman-version)".to_string(),
+        (super::ReleaseSource::Config, Some(p)) => format!(" (from {})", p.display()),
+        (super::ReleaseSource::Config, None) => String::new(),
+        (super::ReleaseSource::Default, _) => " (the default)".to_string(),
+    };
+    errln!("quadlet-ls preview: generating as podman {v}{from}");
+    Ok(v)
 }
 
 fn absolute(p: &std::path::Path) -> PathBuf {
@@ -71,9 +107,13 @@ fn search_dirs(user: bool) -> Vec<PathBuf> {
 }
 
 pub fn run(args: PreviewArgs) -> ExitCode {
+    let release = match release(&args) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
     let single = args.paths.len() == 1 && args.paths[0].is_file();
     if single {
-        return run_single(&args);
+        return run_single(&args, release);
     }
     if let Some(bad) = args.paths.iter().find(|p| !p.is_dir()) {
         errln!(
@@ -88,7 +128,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         let roots: Vec<PathBuf> = args.paths.iter().map(|p| absolute(p)).collect();
         Workspace::load(Arc::new(DiskFs), &roots)
     };
-    let dr = generate::dry_run(&ws, &options(args.user));
+    let dr = generate::dry_run(&ws, &options(args.user, release));
     let pid = std::process::id();
     let mut out = output::stdout();
     // Errors land in the sink (and come back from `finish`).
@@ -104,7 +144,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     status
 }
 
-fn run_single(args: &PreviewArgs) -> ExitCode {
+fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     let path = absolute(&args.paths[0]);
     // The unit's own directory plus the mode's search path, so that the
     // units it references and its drop-ins are found.
@@ -123,7 +163,7 @@ fn run_single(args: &PreviewArgs) -> ExitCode {
         }
     }
     let ws = Workspace::load_dirs(Arc::new(DiskFs), dirs);
-    let p = generate::preview(&ws, &path, &options(args.user));
+    let p = generate::preview(&ws, &path, &options(args.user, release));
     let failed = p.service.is_none();
     let mut out = output::stdout();
     match args.format {

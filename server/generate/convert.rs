@@ -7,10 +7,16 @@
 
 use super::unitfile::UnitFile;
 use crate::model::split::SplitError;
+use crate::schema::{self, EmitGroup, Version};
 use crate::workspace::UnitKind;
 use std::collections::HashMap;
 
 pub const UNIT: &str = "Unit";
+
+const fn v(major: u16, minor: u16) -> Version {
+    Version { major, minor }
+}
+const V5_8: Version = v(5, 8);
 pub const SERVICE: &str = "Service";
 pub const QUADLET: &str = "Quadlet";
 
@@ -38,8 +44,8 @@ pub struct Ctx<'a> {
     pub podman: &'a str,
     /// Whether a host path exists (for `AddDevice=-…`).
     pub exists: &'a dyn Fn(&str) -> bool,
-    /// Whether a key is supported in a unit section (podman 5.8's table).
-    pub key_supported: &'a dyn Fn(&str, &str) -> bool,
+    /// The podman release line to reproduce.
+    pub release: Version,
 }
 
 /// A successful conversion.
@@ -189,44 +195,46 @@ fn base_cmd(ctx: &Ctx, unit: &UnitFile, group: &str) -> Cmd {
     c
 }
 
-fn add_strings(unit: &UnitFile, group: &str, table: &[(&str, &str)], c: &mut Cmd) {
-    for (key, flag) in table {
-        if let Some(v) = unit.lookup_nonempty(group, key) {
-            c.add2(*flag, v);
-        }
-    }
-}
-
-fn add_all_strings(unit: &UnitFile, group: &str, table: &[(&str, &str)], c: &mut Cmd) {
-    for (key, flag) in table {
-        for v in unit.lookup_all(group, key) {
-            c.add2(*flag, v);
-        }
-    }
-}
-
-fn add_bools(unit: &UnitFile, group: &str, table: &[(&str, &str)], c: &mut Cmd) {
-    for (key, flag) in table {
-        if let Some(v) = unit.lookup_bool(group, key) {
-            c.add_bool(flag, v);
-        }
-    }
-}
-
-fn add_key_vals(
+/// Emits the keys of one generic emitter group of `group`, as the key table
+/// lists them for the release (flag, order, releases).
+fn emit(
+    ctx: &Ctx,
     unit: &UnitFile,
     group: &str,
-    table: &[(&str, &str)],
+    kind: EmitGroup,
     c: &mut Cmd,
     warnings: &mut Vec<String>,
 ) {
-    for (key, flag) in table {
-        let (map, errs) = unit.lookup_all_key_val(group, key);
-        warnings.extend(errs.iter().map(SplitError::to_string));
-        for (k, v) in map {
-            match v {
-                Some(v) => c.add2(*flag, format!("{k}={v}")),
-                None => c.add2(*flag, k),
+    for e in schema::table().emitters(group, kind) {
+        if !e.applies(ctx.release) {
+            continue;
+        }
+        let flag = e.flag.as_str();
+        match kind {
+            EmitGroup::String | EmitGroup::Health => {
+                if let Some(v) = unit.lookup_nonempty(group, &e.key) {
+                    c.add2(flag, v);
+                }
+            }
+            EmitGroup::Strings => {
+                for v in unit.lookup_all(group, &e.key) {
+                    c.add2(flag, v);
+                }
+            }
+            EmitGroup::Bool => {
+                if let Some(v) = unit.lookup_bool(group, &e.key) {
+                    c.add_bool(flag, v);
+                }
+            }
+            EmitGroup::Keyval => {
+                let (map, errs) = unit.lookup_all_key_val(group, &e.key);
+                warnings.extend(errs.iter().map(SplitError::to_string));
+                for (k, v) in map {
+                    match v {
+                        Some(v) => c.add2(flag, format!("{k}={v}")),
+                        None => c.add2(flag, k),
+                    }
+                }
             }
         }
     }
@@ -586,30 +594,6 @@ fn handle_publish_ports(unit: &UnitFile, group: &str, c: &mut Cmd) {
     }
 }
 
-fn handle_health(unit: &UnitFile, group: &str, c: &mut Cmd) {
-    const TABLE: [(&str, &str); 14] = [
-        ("HealthCmd", "cmd"),
-        ("HealthInterval", "interval"),
-        ("HealthOnFailure", "on-failure"),
-        ("HealthLogDestination", "log-destination"),
-        ("HealthMaxLogCount", "max-log-count"),
-        ("HealthMaxLogSize", "max-log-size"),
-        ("HealthRetries", "retries"),
-        ("HealthStartPeriod", "start-period"),
-        ("HealthTimeout", "timeout"),
-        ("HealthStartupCmd", "startup-cmd"),
-        ("HealthStartupInterval", "startup-interval"),
-        ("HealthStartupRetries", "startup-retries"),
-        ("HealthStartupSuccess", "startup-success"),
-        ("HealthStartupTimeout", "startup-timeout"),
-    ];
-    for (key, flag) in TABLE {
-        if let Some(v) = unit.lookup_nonempty(group, key) {
-            c.add2(format!("--health-{flag}"), v);
-        }
-    }
-}
-
 fn handle_set_working_directory(
     unit: &UnitFile,
     service: &mut UnitFile,
@@ -718,7 +702,10 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
     })?;
     for g in [group, QUADLET] {
         for key in unit.list_keys(g) {
-            if !(ctx.key_supported)(g, key) {
+            let known = schema::table()
+                .get(g, key)
+                .is_some_and(|k| k.accepted_in(ctx.release));
+            if !known {
                 return Err(format!(
                     "unsupported key '{key}' in group '{g}' in {}",
                     unit.path
@@ -766,9 +753,9 @@ pub fn convert(
         UnitKind::Volume => convert_volume(ctx, unit, infos, &mut warnings),
         UnitKind::Network => convert_network(ctx, unit, infos, &mut warnings),
         UnitKind::Kube => convert_kube(ctx, unit, infos),
-        UnitKind::Image => convert_image(ctx, unit, infos),
+        UnitKind::Image => convert_image(ctx, unit, infos, &mut warnings),
         UnitKind::Build => convert_build(ctx, unit, infos, &mut warnings),
-        UnitKind::Artifact => convert_artifact(ctx, unit, infos),
+        UnitKind::Artifact => convert_artifact(ctx, unit, infos, &mut warnings),
         UnitKind::Pod => convert_pod(ctx, unit, infos, &mut warnings),
     };
     match r {
@@ -862,55 +849,17 @@ fn convert_container(
         Some(m) => c.add2("--cgroups", m),
         None => c.add("--cgroups=split"),
     }
-    if let Some(e) = unit.lookup(G, "Entrypoint") {
-        c.add(format!("--entrypoint={e}"));
+    // podman 5.8.2 took Entrypoint out of the string table (where an empty
+    // value was skipped) so that `Entrypoint=` clears the image's; before,
+    // the table row applies.
+    if ctx.release >= V5_8 {
+        if let Some(e) = unit.lookup(G, "Entrypoint") {
+            c.add(format!("--entrypoint={e}"));
+        }
     }
-    add_strings(
-        unit,
-        G,
-        &[
-            ("Timezone", "--tz"),
-            ("PidsLimit", "--pids-limit"),
-            ("ShmSize", "--shm-size"),
-            ("WorkingDir", "--workdir"),
-            ("IP", "--ip"),
-            ("IP6", "--ip6"),
-            ("HostName", "--hostname"),
-            ("StopSignal", "--stop-signal"),
-            ("StopTimeout", "--stop-timeout"),
-            ("Pull", "--pull"),
-            ("Memory", "--memory"),
-            ("Retry", "--retry"),
-            ("RetryDelay", "--retry-delay"),
-        ],
-        &mut c,
-    );
-    add_all_strings(
-        unit,
-        G,
-        &[
-            ("NetworkAlias", "--network-alias"),
-            ("Ulimit", "--ulimit"),
-            ("DNS", "--dns"),
-            ("DNSOption", "--dns-option"),
-            ("DNSSearch", "--dns-search"),
-            ("GroupAdd", "--group-add"),
-            ("AddHost", "--add-host"),
-            ("Tmpfs", "--tmpfs"),
-        ],
-        &mut c,
-    );
-    add_bools(
-        unit,
-        G,
-        &[
-            ("RunInit", "--init"),
-            ("EnvironmentHost", "--env-host"),
-            ("HttpProxy", "--http-proxy"),
-            ("ReadOnlyTmpfs", "--read-only-tmpfs"),
-        ],
-        &mut c,
-    );
+    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
     add_networks(unit, G, &mut service, infos, &mut c)?;
 
     let stype = service.lookup(SERVICE, "Type");
@@ -1003,17 +952,7 @@ fn convert_container(
         c.add2("--expose", p);
     }
     handle_publish_ports(unit, G, &mut c);
-    add_key_vals(
-        unit,
-        G,
-        &[
-            ("Environment", "--env"),
-            ("Label", "--label"),
-            ("Annotation", "--annotation"),
-        ],
-        &mut c,
-        warnings,
-    );
+    emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
     for m in unit.lookup_all_args(G, "Mask") {
         c.add2("--security-opt", format!("mask={m}"));
     }
@@ -1030,7 +969,7 @@ fn convert_container(
         let m = resolve_mount(unit, &mut service, &m, infos)?;
         c.add2("--mount", m);
     }
-    handle_health(unit, G, &mut c);
+    emit(ctx, unit, G, EmitGroup::Health, &mut c, warnings);
 
     // Pod
     if let Some(pod) = unit.lookup_nonempty(G, "Pod") {
@@ -1081,27 +1020,9 @@ fn convert_network(
     let mut c = base_cmd(ctx, unit, G);
     c.args
         .extend(["network", "create", "--ignore"].map(String::from));
-    add_bools(
-        unit,
-        G,
-        &[
-            ("DisableDNS", "--disable-dns"),
-            ("Internal", "--internal"),
-            ("IPv6", "--ipv6"),
-        ],
-        &mut c,
-    );
-    add_strings(
-        unit,
-        G,
-        &[
-            ("Driver", "--driver"),
-            ("IPAMDriver", "--ipam-driver"),
-            ("InterfaceName", "--interface-name"),
-        ],
-        &mut c,
-    );
-    add_all_strings(unit, G, &[("DNS", "--dns")], &mut c);
+    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
     let subnets = unit.lookup_all(G, "Subnet");
     let gateways = unit.lookup_all(G, "Gateway");
     let ranges = unit.lookup_all(G, "IPRange");
@@ -1124,13 +1045,7 @@ fn convert_network(
     } else if !ranges.is_empty() || !gateways.is_empty() {
         return Err("cannot set gateway or range without subnet".into());
     }
-    add_key_vals(
-        unit,
-        G,
-        &[("Options", "--opt"), ("Label", "--label")],
-        &mut c,
-        warnings,
-    );
+    emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
     add_podman_args(unit, G, &mut c);
     c.add(name.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
@@ -1211,7 +1126,7 @@ fn convert_volume(
     if opts.len() > 2 {
         c.add2("--opt", opts);
     }
-    add_key_vals(unit, G, &[("Label", "--label")], &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
     add_podman_args(unit, G, &mut c);
     c.add(name.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
@@ -1280,7 +1195,12 @@ fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile
     Ok(service)
 }
 
-fn convert_image(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile> {
+fn convert_image(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
     const G: &str = "Image";
     let mut service = init_service(ctx, unit, infos, UnitKind::Image)?;
     let Some(image) = unit.lookup_nonempty(G, "Image") else {
@@ -1288,29 +1208,8 @@ fn convert_image(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFil
     };
     let mut c = base_cmd(ctx, unit, G);
     c.add2("image", "pull");
-    add_strings(
-        unit,
-        G,
-        &[
-            ("Arch", "--arch"),
-            ("AuthFile", "--authfile"),
-            ("CertDir", "--cert-dir"),
-            ("Creds", "--creds"),
-            ("DecryptionKey", "--decryption-key"),
-            ("OS", "--os"),
-            ("Policy", "--policy"),
-            ("Variant", "--variant"),
-            ("Retry", "--retry"),
-            ("RetryDelay", "--retry-delay"),
-        ],
-        &mut c,
-    );
-    add_bools(
-        unit,
-        G,
-        &[("AllTags", "--all-tags"), ("TLSVerify", "--tls-verify")],
-        &mut c,
-    );
+    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
     add_podman_args(unit, G, &mut c);
     c.add(image.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
@@ -1339,50 +1238,10 @@ fn convert_build(
     if let Some(p) = unit.lookup_nonempty(G, "Pull") {
         c.add(format!("--pull={p}"));
     }
-    add_strings(
-        unit,
-        G,
-        &[
-            ("Arch", "--arch"),
-            ("AuthFile", "--authfile"),
-            ("IgnoreFile", "--ignorefile"),
-            ("Target", "--target"),
-            ("Variant", "--variant"),
-            ("Retry", "--retry"),
-            ("RetryDelay", "--retry-delay"),
-        ],
-        &mut c,
-    );
-    add_bools(
-        unit,
-        G,
-        &[("TLSVerify", "--tls-verify"), ("ForceRM", "--force-rm")],
-        &mut c,
-    );
-    add_all_strings(
-        unit,
-        G,
-        &[
-            ("DNS", "--dns"),
-            ("DNSOption", "--dns-option"),
-            ("DNSSearch", "--dns-search"),
-            ("GroupAdd", "--group-add"),
-            ("ImageTag", "--tag"),
-        ],
-        &mut c,
-    );
-    add_key_vals(
-        unit,
-        G,
-        &[
-            ("BuildArg", "--build-arg"),
-            ("Environment", "--env"),
-            ("Label", "--label"),
-            ("Annotation", "--annotation"),
-        ],
-        &mut c,
-        warnings,
-    );
+    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
     add_networks(unit, G, &mut service, infos, &mut c)?;
     for s in unit.lookup_all_args(G, "Secret") {
         c.add2("--secret", s);
@@ -1415,7 +1274,12 @@ fn convert_build(
     Ok(service)
 }
 
-fn convert_artifact(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile> {
+fn convert_artifact(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    infos: &mut InfoMap,
+    warnings: &mut Vec<String>,
+) -> Res<UnitFile> {
     const G: &str = "Artifact";
     let mut service = init_service(ctx, unit, infos, UnitKind::Artifact)?;
     let Some(name) = unit.lookup_nonempty(G, "Artifact") else {
@@ -1423,25 +1287,8 @@ fn convert_artifact(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<Unit
     };
     let mut c = base_cmd(ctx, unit, G);
     c.add2("artifact", "pull");
-    add_strings(
-        unit,
-        G,
-        &[
-            ("AuthFile", "--authfile"),
-            ("CertDir", "--cert-dir"),
-            ("Creds", "--creds"),
-            ("DecryptionKey", "--decryption-key"),
-            ("Retry", "--retry"),
-            ("RetryDelay", "--retry-delay"),
-        ],
-        &mut c,
-    );
-    add_bools(
-        unit,
-        G,
-        &[("Quiet", "--quiet"), ("TLSVerify", "--tls-verify")],
-        &mut c,
-    );
+    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
+    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
     add_podman_args(unit, G, &mut c);
     c.add(name.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
@@ -1498,27 +1345,10 @@ fn convert_pod(
     );
     handle_user_mappings(unit, G, &mut pre, true)?;
     handle_publish_ports(unit, G, &mut pre);
-    add_key_vals(unit, G, &[("Label", "--label")], &mut pre, warnings);
+    emit(ctx, unit, G, EmitGroup::Keyval, &mut pre, warnings);
     add_networks(unit, G, &mut service, infos, &mut pre)?;
-    add_strings(
-        unit,
-        G,
-        &[("IP", "--ip"), ("IP6", "--ip6"), ("ShmSize", "--shm-size")],
-        &mut pre,
-    );
-    add_all_strings(
-        unit,
-        G,
-        &[
-            ("NetworkAlias", "--network-alias"),
-            ("DNS", "--dns"),
-            ("DNSOption", "--dns-option"),
-            ("DNSSearch", "--dns-search"),
-            ("AddHost", "--add-host"),
-            ("HostName", "--hostname"),
-        ],
-        &mut pre,
-    );
+    emit(ctx, unit, G, EmitGroup::String, &mut pre, warnings);
+    emit(ctx, unit, G, EmitGroup::Strings, &mut pre, warnings);
     add_volumes(unit, &mut service, G, infos, &mut pre)?;
     pre.add2("--infra-name", format!("{name}-infra"));
     pre.add2("--name", name);

@@ -17,18 +17,32 @@ pub mod unitdirs;
 pub mod unitfile;
 
 use crate::model::split;
+use crate::schema::Version;
 use crate::workspace::{classify, FileRole, UnitKind, UnitName, Workspace};
 use convert::{Ctx, InfoMap};
 use std::path::{Path, PathBuf};
 use unitfile::UnitFile;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// User (rootless) mode.
     pub user: bool,
     /// The podman binary written into commands (podman reads `$PODMAN`);
     /// `None` means `/usr/bin/podman`.
     pub podman: Option<String>,
+    /// The podman release line whose generator to reproduce (a line of
+    /// [`crate::release::LINES`]).
+    pub release: Version,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            user: false,
+            podman: None,
+            release: Version::DEFAULT,
+        }
+    }
 }
 
 /// The result of generating one unit.
@@ -318,14 +332,6 @@ fn pre_warnings(l: &Loaded) -> Vec<String> {
     w
 }
 
-/// Whether a key belongs to podman 5.8's table for a unit section (or
-/// `[Quadlet]`): the shared key table, podman's own keys only, since <= 5.8.
-fn key_supported(section: &str, key: &str) -> bool {
-    crate::schema::table()
-        .get(section, key)
-        .is_some_and(|k| k.is_podman_key() && k.since <= crate::schema::Version::DEFAULT)
-}
-
 fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
     let mut out = DryRun::default();
     let mut units = load_all(ws, target, &mut out.log, &mut out.failed);
@@ -365,7 +371,7 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
         user: opts.user,
         podman: &podman,
         exists: &exists,
-        key_supported: &key_supported,
+        release: opts.release,
     };
     let target_name = target.and_then(|p| p.file_name()).and_then(|n| n.to_str());
     let target_rank = target_name

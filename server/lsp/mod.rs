@@ -135,6 +135,12 @@ pub(crate) struct Server {
     client_layer: Layer,
     file_layer: Layer,
     pub settings: Settings,
+    /// What `podman --version` said, asked once for `auto`.
+    auto_probe: Option<crate::release::Probe>,
+    /// The settings messages shown last (not repeated while they stand).
+    reported: Vec<String>,
+    /// `initialized` was answered: messages may be sent.
+    initialized: bool,
     pub refs: refs::RefIndex,
     /// Open documents whose diagnostics are out of date.
     dirty: BTreeSet<PathBuf>,
@@ -213,6 +219,9 @@ impl Server {
             client_layer,
             file_layer: Layer::default(),
             settings: Settings::default(),
+            auto_probe: None,
+            reported: Vec::new(),
+            initialized: false,
             refs: refs::RefIndex::default(),
             dirty: BTreeSet::new(),
             diag_jobs: None,
@@ -261,6 +270,8 @@ impl Server {
 
     /// Registers the file watchers when the client allows it.
     fn after_initialized(&mut self) {
+        self.initialized = true;
+        self.report_settings();
         if !self.caps.dynamic_watch {
             return;
         }
@@ -283,13 +294,60 @@ impl Server {
             let path = root.join("quadlet-ls.toml");
             let text = self.ws.read().ok().and_then(|ws| ws.read(&path).ok());
             if let Some(text) = text {
-                match settings::from_toml(&text) {
-                    Ok(l) => self.file_layer = l,
-                    Err(e) => eprintln!("quadlet-ls: {}: {e}", path.display()),
+                let mut layer = settings::from_toml(&text).unwrap_or_else(|e| Layer {
+                    problems: vec![e],
+                    ..Layer::default()
+                });
+                for p in &mut layer.problems {
+                    *p = format!("{}: {p}", path.display());
                 }
+                self.file_layer = layer;
             }
         }
-        self.settings = Settings::merge(&self.client_layer, &self.file_layer);
+        self.apply_settings();
+    }
+
+    /// Merges the layers into the effective settings and tells the user
+    /// about bad values (once per distinct message).
+    fn apply_settings(&mut self) {
+        let cached = &mut self.auto_probe;
+        self.settings = Settings::merge_with(&self.client_layer, &self.file_layer, || {
+            cached
+                .get_or_insert_with(crate::release::podman_on_path)
+                .clone()
+        });
+        if self.initialized {
+            self.report_settings();
+        }
+    }
+
+    /// Shows the settings problems not shown yet (`window/showMessage`) and
+    /// logs what `auto` resolved to when it fell back.
+    fn report_settings(&mut self) {
+        // (message, shown to the user rather than logged)
+        let mut now: Vec<(String, bool)> = self
+            .client_layer
+            .problems
+            .iter()
+            .chain(&self.file_layer.problems)
+            .map(|p| (format!("quadlet-ls: {p}"), true))
+            .collect();
+        if let Some(n) = &self.settings.release_note {
+            now.push((format!("quadlet-ls: {n}"), false));
+        }
+        for (m, show) in &now {
+            if self.reported.contains(m) {
+                continue;
+            }
+            eprintln!("{m}");
+            let (method, kind) = if *show {
+                ("window/showMessage", 2)
+            } else {
+                ("window/logMessage", 3)
+            };
+            self.notify(method, serde_json::json!({"type": kind, "message": m}));
+        }
+        self.reported = now.into_iter().map(|(m, _)| m).collect();
     }
 
     /// Builds the reverse-reference index from every unit file (once).
@@ -648,7 +706,7 @@ impl Server {
                 if !settings.is_null() {
                     self.client_layer = settings::from_client(&settings);
                 }
-                self.settings = Settings::merge(&self.client_layer, &self.file_layer);
+                self.apply_settings();
                 self.mark_all_dirty();
             }
             _ => {}

@@ -29,7 +29,8 @@ pub fn target_from_command(p: &Value) -> Option<Uri> {
 pub fn preview(ws: &Workspace, path: &Path, settings: &Settings, _enc: Encoding) -> Value {
     let opts = generate::Options {
         user: settings.user,
-        podman: None,
+        release: settings.podman_version,
+        ..generate::Options::default()
     };
     let p = generate::preview(ws, path, &opts);
     let lines = p.command_lines();

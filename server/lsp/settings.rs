@@ -1,6 +1,7 @@
 //! Settings: client settings (`initializationOptions`,
 //! `workspace/didChangeConfiguration`) over `quadlet-ls.toml` over defaults.
 
+use crate::release::{self, Target};
 use crate::schema::Version;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -8,10 +9,13 @@ use std::collections::BTreeSet;
 /// One layer of settings; `None` leaves the value to the layer below.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layer {
-    pub podman_version: Option<Version>,
+    pub podman_version: Option<Target>,
     pub user: Option<bool>,
     pub disabled_rules: Option<Vec<String>>,
     pub kube_globs: Option<Vec<String>>,
+    /// Values that were set but are not valid (ignored), one sentence each,
+    /// for the user to see.
+    pub problems: Vec<String>,
 }
 
 /// The effective settings.
@@ -21,6 +25,9 @@ pub struct Settings {
     pub user: bool,
     pub disabled_rules: BTreeSet<String>,
     pub kube_globs: Vec<String>,
+    /// Set when `podmanVersion` is `auto` and the podman on PATH could not
+    /// be used as is: what was used instead.
+    pub release_note: Option<String>,
 }
 
 impl Default for Settings {
@@ -30,19 +37,30 @@ impl Default for Settings {
             user: false,
             disabled_rules: BTreeSet::new(),
             kube_globs: Vec::new(),
+            release_note: None,
         }
     }
 }
 
 impl Settings {
-    /// `client` wins over `file`, which wins over the defaults.
+    /// `client` wins over `file`, which wins over the defaults. `auto` asks
+    /// the podman on PATH.
     pub fn merge(client: &Layer, file: &Layer) -> Settings {
+        Settings::merge_with(client, file, release::podman_on_path)
+    }
+
+    /// [`Settings::merge`], with `probe` answering for `auto`.
+    pub fn merge_with(
+        client: &Layer,
+        file: &Layer,
+        probe: impl FnOnce() -> release::Probe,
+    ) -> Settings {
         let d = Settings::default();
+        let target = client.podman_version.or(file.podman_version);
+        let resolved = target.unwrap_or_default().resolve(probe);
         Settings {
-            podman_version: client
-                .podman_version
-                .or(file.podman_version)
-                .unwrap_or(d.podman_version),
+            podman_version: resolved.release,
+            release_note: resolved.note,
             user: client.user.or(file.user).unwrap_or(d.user),
             disabled_rules: client
                 .disabled_rules
@@ -87,14 +105,36 @@ pub fn from_client(v: &Value) -> Layer {
     let Some(o) = inner.as_object() else {
         return Layer::default();
     };
+    let mut problems = Vec::new();
+    let podman_version = match o.get("podmanVersion") {
+        None | Some(Value::Null) => None,
+        // Editors send "" for "not set".
+        Some(Value::String(t)) if t.trim().is_empty() => None,
+        Some(v) => target(v, "podmanVersion", &mut problems),
+    };
     Layer {
-        podman_version: o
-            .get("podmanVersion")
-            .and_then(Value::as_str)
-            .and_then(Version::parse),
+        podman_version,
         user: o.get("user").and_then(Value::as_bool),
         disabled_rules: o.get("disabledRules").and_then(strings),
         kube_globs: o.get("kubeGlobs").and_then(strings),
+        problems,
+    }
+}
+
+/// A release setting; a bad one is noted in `problems` and ignored.
+fn target(v: &Value, name: &str, problems: &mut Vec<String>) -> Option<Target> {
+    let parsed = match v {
+        Value::String(t) => Target::parse(t),
+        // `5.4` written as a number: read it as the text it shows.
+        Value::Number(n) => Target::parse(&n.to_string()),
+        other => Target::parse(&other.to_string()),
+    };
+    match parsed {
+        Ok(t) => Some(t),
+        Err(e) => {
+            problems.push(format!("{name}: {e}; the setting is ignored"));
+            None
+        }
     }
 }
 
@@ -102,11 +142,24 @@ pub fn from_client(v: &Value) -> Layer {
 /// that does not parse gives an empty layer and a message.
 pub fn from_toml(text: &str) -> Result<Layer, String> {
     let v: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+    let podman_version = match v.get("podman-version") {
+        None => None,
+        Some(toml::Value::String(t)) => {
+            target(&Value::String(t.clone()), "podman-version", &mut problems)
+        }
+        Some(other) => {
+            problems.push(format!(
+                "podman-version: expected a string such as \"5.4\" or \"auto\", found a {}; \
+                 the setting is ignored",
+                other.type_str()
+            ));
+            None
+        }
+    };
     Ok(Layer {
-        podman_version: v
-            .get("podman-version")
-            .and_then(|x| x.as_str())
-            .and_then(Version::parse),
+        podman_version,
+        problems,
         user: v.get("user").and_then(|x| x.as_bool()),
         disabled_rules: v.get("disable").and_then(|x| x.as_array()).map(|a| {
             a.iter()
@@ -185,6 +238,43 @@ mod tests {
         assert_eq!(s.podman_version, Version { major: 5, minor: 4 });
         assert!(s.user);
         assert_eq!(s.disabled_rules.iter().collect::<Vec<_>>(), ["x"]);
+    }
+
+    #[test]
+    fn release_targets_auto_and_bad_values() {
+        use crate::release::Probe;
+        let auto = from_client(&json!({"podmanVersion": "auto"}));
+        assert_eq!(auto.podman_version, Some(Target::Auto));
+        let s = Settings::merge_with(&auto, &Layer::default(), || {
+            Probe::Printed("podman version 5.4.2".into())
+        });
+        assert_eq!(s.podman_version, Version { major: 5, minor: 4 });
+        assert_eq!(s.release_note, None);
+        let s = Settings::merge_with(&auto, &Layer::default(), || {
+            Probe::Unavailable("no podman on PATH".into())
+        });
+        assert_eq!(s.podman_version, Version::DEFAULT);
+        assert!(s.release_note.unwrap().contains("no podman on PATH"));
+        // A line never runs the probe.
+        let line = from_client(&json!({"podmanVersion": "5.8.6"}));
+        let s = Settings::merge_with(&line, &Layer::default(), || panic!("probed"));
+        assert_eq!(s.podman_version, Version { major: 5, minor: 8 });
+        // Bad values are noted and leave the layer below in force.
+        let bad = from_client(&json!({"podmanVersion": "9"}));
+        assert_eq!(bad.podman_version, None);
+        assert_eq!(bad.problems.len(), 1);
+        let file = from_toml("podman-version = \"4.4\"\n").unwrap();
+        let s = Settings::merge_with(&bad, &file, || panic!("probed"));
+        assert_eq!(s.podman_version, Version { major: 4, minor: 4 });
+        let unset = from_client(&json!({"podmanVersion": ""}));
+        assert_eq!(unset, Layer::default());
+        let f = from_toml("podman-version = 5.4\n").unwrap();
+        assert_eq!(f.podman_version, None);
+        assert!(
+            f.problems[0].contains("expected a string"),
+            "{:?}",
+            f.problems
+        );
     }
 
     #[test]

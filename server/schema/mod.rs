@@ -17,16 +17,24 @@ pub struct Version {
 }
 
 impl Version {
-    /// The reference version.
+    /// The release checked for and generated when nothing else is set. The
+    /// one constant for it; [`crate::release`] lists the supported lines.
     pub const DEFAULT: Version = Version { major: 5, minor: 8 };
 
-    /// Parses `5.8`, `5.8.6`, `v5.8.0`.
+    /// Parses `5.8`, `5.8.6`, `v5.8.0` in the key table's data (lenient: `5`
+    /// is 5.0). Settings from users go through [`crate::release::Target`].
     pub fn parse(s: &str) -> Option<Version> {
         let s = s.trim().trim_start_matches('v');
         let mut it = s.split('.');
         let major = it.next()?.parse().ok()?;
         let minor = it.next().map_or(Some(0), |m| m.parse().ok())?;
         Some(Version { major, minor })
+    }
+}
+
+impl Default for Version {
+    fn default() -> Self {
+        Version::DEFAULT
     }
 }
 
@@ -63,6 +71,10 @@ pub struct KeyDef {
     pub flag: Option<String>,
     /// First podman release that accepts the key in this section.
     pub since: Version,
+    /// Last podman release line that accepts it, for keys a later release
+    /// dropped (`None`: still accepted by the newest line).
+    #[serde(default)]
+    pub until: Option<Version>,
     /// One line, our own words.
     pub doc: String,
     /// The allowed values of enum-like keys.
@@ -73,6 +85,76 @@ pub struct KeyDef {
     /// Set for keys of the standalone quadlet that podman never accepted:
     /// what to use instead. podman rejects these keys.
     pub legacy: Option<String>,
+    /// How the generator turns the key into podman flags when podman does
+    /// it with one of its generic table-driven emitters (`None`: the key
+    /// has dedicated code in the generator, or emits nothing).
+    #[serde(default)]
+    pub emit: Option<Vec<Emit>>,
+}
+
+/// podman's generic emitters: a key of one of these groups becomes its
+/// `flag` followed by the value(s), with nothing else to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmitGroup {
+    /// The last value, skipped when empty: `FLAG VALUE`.
+    String,
+    /// Every value, verbatim (an empty one resets the list): `FLAG VALUE` each.
+    Strings,
+    /// The last value as a boolean: `FLAG` or `FLAG=false`.
+    Bool,
+    /// Every value split into `K=V` words: `FLAG K=V` each, sorted by `K`
+    /// within one key.
+    Keyval,
+    /// The health-check keys: like `String`, in a fixed order of podman's.
+    Health,
+}
+
+impl EmitGroup {
+    pub const ALL: [EmitGroup; 5] = [
+        EmitGroup::String,
+        EmitGroup::Strings,
+        EmitGroup::Bool,
+        EmitGroup::Keyval,
+        EmitGroup::Health,
+    ];
+}
+
+/// One way a key is emitted, for the releases it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Emit {
+    pub group: EmitGroup,
+    /// Position within the group of the section. podman iterates a Go map
+    /// for most groups (random order from run to run); ours is fixed.
+    pub order: u16,
+    /// The releases this emission applies to, within the key's own range.
+    #[serde(default)]
+    pub since: Option<Version>,
+    #[serde(default)]
+    pub until: Option<Version>,
+    /// The flag, when it is not the key's `flag`.
+    #[serde(default)]
+    pub flag: Option<String>,
+}
+
+/// A key of one emitter group, ready for the generator: every field is
+/// resolved from the key's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emitter {
+    pub key: String,
+    pub flag: String,
+    pub since: Version,
+    pub until: Option<Version>,
+}
+
+impl Emitter {
+    pub fn applies(&self, release: Version) -> bool {
+        in_range(self.since, self.until, release)
+    }
+}
+
+fn in_range(since: Version, until: Option<Version>, v: Version) -> bool {
+    since <= v && until.is_none_or(|u| v <= u)
 }
 
 impl KeyDef {
@@ -84,6 +166,12 @@ impl KeyDef {
     /// Whether podman knows this key (legacy rows are ours only).
     pub fn is_podman_key(&self) -> bool {
         self.legacy.is_none()
+    }
+
+    /// Whether podman `release` accepts the key (`since`..=`until`; legacy
+    /// rows never).
+    pub fn accepted_in(&self, release: Version) -> bool {
+        self.is_podman_key() && in_range(self.since, self.until, release)
     }
 }
 
@@ -112,6 +200,9 @@ pub struct KeyTable {
     /// Keys of each section, sorted by key; index parallel to `sections`.
     keys: Vec<Vec<KeyDef>>,
     index: HashMap<(String, String), (usize, usize)>,
+    /// Per section (parallel to `sections`), per [`EmitGroup`] (indexed
+    /// by its discriminant): the emitters, sorted by order then key.
+    emitters: Vec<[Vec<Emitter>; 5]>,
 }
 
 static EMPTY: [KeyDef; 0] = [];
@@ -126,16 +217,19 @@ impl KeyTable {
             }
         }
         let mut index = HashMap::new();
+        let mut emitters = Vec::with_capacity(keys.len());
         for (si, list) in keys.iter_mut().enumerate() {
             list.sort_by(|a, b| a.key.cmp(&b.key));
             for (ki, k) in list.iter().enumerate() {
                 index.insert((k.section.clone(), k.key.clone()), (si, ki));
             }
+            emitters.push(section_emitters(list));
         }
         Ok(KeyTable {
             sections: raw.sections,
             keys,
             index,
+            emitters,
         })
     }
 
@@ -147,6 +241,18 @@ impl KeyTable {
         list.binary_search_by(|k| k.key.as_str().cmp(key))
             .ok()
             .and_then(|i| list.get(i))
+    }
+
+    /// The keys of a section that podman emits with one generic emitter,
+    /// in emission order, for every release (filter with
+    /// [`Emitter::applies`]).
+    pub fn emitters(&self, section: &str, group: EmitGroup) -> &[Emitter] {
+        let Some(si) = self.sections.iter().position(|s| s.name == section) else {
+            return &[];
+        };
+        self.emitters
+            .get(si)
+            .map_or(&[], |e| e[group as usize].as_slice())
     }
 
     /// Every key of a section, sorted by name (legacy rows included).
@@ -182,6 +288,36 @@ impl KeyTable {
     }
 }
 
+/// The emitters of one section's keys, grouped and ordered.
+fn section_emitters(keys: &[KeyDef]) -> [Vec<Emitter>; 5] {
+    let mut out: [Vec<(u16, Emitter)>; 5] = Default::default();
+    for k in keys.iter().filter(|k| k.is_podman_key()) {
+        for e in k.emit.iter().flatten() {
+            let Some(flag) = e.flag.as_ref().or(k.flag.as_ref()) else {
+                continue;
+            };
+            let since = e.since.map_or(k.since, |s| s.max(k.since));
+            let until = match (e.until, k.until) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            out[e.group as usize].push((
+                e.order,
+                Emitter {
+                    key: k.key.clone(),
+                    flag: flag.clone(),
+                    since,
+                    until,
+                },
+            ));
+        }
+    }
+    out.map(|mut v| {
+        v.sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
+        v.into_iter().map(|(_, e)| e).collect()
+    })
+}
+
 static KEYS_JSON: &str = include_str!("../../schemas/quadlet-keys.json");
 static SYSTEMD_JSON: &str = include_str!("../../schemas/systemd-directives.json");
 
@@ -198,6 +334,7 @@ pub fn table() -> &'static KeyTable {
                 sections: Vec::new(),
                 keys: Vec::new(),
                 index: HashMap::new(),
+                emitters: Vec::new(),
             }
         }
     })
@@ -273,6 +410,69 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn emitter_groups_resolve_flags_and_order() {
+        let t = table();
+        let count = |g| -> usize {
+            t.sections()
+                .iter()
+                .map(|s| t.emitters(&s.name, g).len())
+                .sum()
+        };
+        // podman's generic emitters, over every section (Entrypoint counts
+        // once more: a string row until 5.7).
+        assert_eq!(count(EmitGroup::String), 43);
+        assert_eq!(count(EmitGroup::Strings), 20);
+        assert_eq!(count(EmitGroup::Bool), 13);
+        assert_eq!(count(EmitGroup::Keyval), 11);
+        assert_eq!(count(EmitGroup::Health), 14);
+        let health: Vec<&str> = t
+            .emitters("Container", EmitGroup::Health)
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
+        assert_eq!(
+            &health[..3],
+            ["HealthCmd", "HealthInterval", "HealthOnFailure"]
+        );
+        let ep = t
+            .emitters("Container", EmitGroup::String)
+            .iter()
+            .find(|e| e.key == "Entrypoint")
+            .unwrap();
+        assert_eq!(ep.flag, "--entrypoint");
+        assert!(ep.applies(Version { major: 5, minor: 7 }));
+        assert!(!ep.applies(Version::DEFAULT));
+        let tag = &t.emitters("Build", EmitGroup::Strings);
+        assert!(tag.iter().any(|e| e.key == "ImageTag" && e.flag == "--tag"));
+        for s in t.sections() {
+            for g in EmitGroup::ALL {
+                for e in t.emitters(&s.name, g) {
+                    assert!(
+                        e.flag.starts_with("--") && !e.flag.contains([' ', '=']),
+                        "{}.{}: {:?}",
+                        s.name,
+                        e.key,
+                        e.flag
+                    );
+                }
+            }
+        }
+        assert!(t.emitters("Nope", EmitGroup::Bool).is_empty());
+    }
+
+    #[test]
+    fn accepted_in_covers_since_until() {
+        let mut k = table().get("Container", "Image").unwrap().clone();
+        let v = |major, minor| Version { major, minor };
+        assert!(k.accepted_in(v(4, 4)) && !k.accepted_in(v(4, 3)));
+        k.until = Some(v(5, 4));
+        assert!(k.accepted_in(v(5, 4)) && !k.accepted_in(v(5, 5)));
+        k.until = None;
+        k.legacy = Some("x".into());
+        assert!(!k.accepted_in(v(5, 8)));
     }
 
     #[test]

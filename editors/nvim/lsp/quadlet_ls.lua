@@ -18,9 +18,13 @@
 --- YAML buffers are attached only when a `.kube` unit lies in the same folder
 --- or a folder above, so that other YAML stays with its own server.
 
+--- `podmanVersion` is the podman release the units target: a line from 4.4
+--- to 6.1 (`'5.4'`, `'5.8.6'`), or `'auto'` for the `podman` on PATH. Left
+--- out (nil), the server uses `podman-version` from `quadlet-ls.toml`, else
+--- its default. See docs/releases.md.
 local settings = {
   ['quadlet-ls'] = {
-    podmanVersion = '5.8',
+    -- podmanVersion = 'auto',
     user = false,
     disabledRules = {},
     kubeGlobs = {},

@@ -39,7 +39,8 @@ function serverSettings(): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration(SECTION);
   return {
     [SECTION]: {
-      podmanVersion: c.get<string>('podmanVersion', '5.8'),
+      // "" means not set: the server then uses quadlet-ls.toml or its default.
+      podmanVersion: c.get<string>('podmanVersion', ''),
       user: c.get<boolean>('user', false),
       disabledRules: c.get<string[]>('disabledRules', []),
       kubeGlobs: c.get<string[]>('kubeGlobs', []),
