@@ -2,6 +2,7 @@
 //! its own file; this one only dispatches.
 
 pub mod lint;
+pub mod lint_files;
 pub mod output;
 pub mod preview;
 

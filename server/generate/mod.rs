@@ -12,6 +12,7 @@
 
 pub mod convert;
 pub mod gosort;
+pub mod load;
 pub mod unitdirs;
 pub mod unitfile;
 
@@ -321,14 +322,15 @@ fn load_all(
 ) -> Vec<Loaded> {
     let silent = release < v(5, 0);
     let known = |n: &str| UnitKind::from_file_name(n).filter(|k| kind_known(*k, release));
-    let mut seen = std::collections::HashSet::new();
+    let mut claimed = std::collections::HashMap::new();
     let mut units = Vec::new();
     let target_name = target.and_then(|p| p.file_name()).and_then(|n| n.to_str());
     if let (Some(t), Some(n)) = (target, target_name) {
         if let Some(kind) = known(n) {
+            // The target claims its name even when it fails to parse.
+            claimed.insert(n.to_string(), t.to_path_buf());
             match parse_file(ws, t, release) {
                 Ok(u) => {
-                    seen.insert(n.to_string());
                     units.push(Loaded {
                         unit: u,
                         kind,
@@ -348,7 +350,7 @@ fn load_all(
     }
     let files = ws.all_unit_files();
     // Parse every candidate up front (in parallel on big folders); the
-    // first-name-wins pass below then only looks results up.
+    // first-name-wins walk below then only looks results up.
     let wanted: Vec<&Path> = files
         .iter()
         .filter(|p| {
@@ -363,46 +365,36 @@ fn load_all(
         .copied()
         .zip(parse_many(ws, &wanted, release))
         .collect();
-    let mut i = 0usize;
-    while i < files.len() {
-        let dir = files[i].parent().map(Path::to_path_buf);
-        let mut dir_units = Vec::new();
-        let mut errors: Vec<String> = Vec::new();
-        while i < files.len() && files[i].parent().map(Path::to_path_buf) == dir {
-            let path = &files[i];
-            i += 1;
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            if seen.contains(name) || Some(name) == target_name {
-                continue;
+    let dirs = load::walk(ws, &mut claimed, release, |path| {
+        parsed
+            .remove(path)
+            .unwrap_or_else(|| parse_file(ws, path, release))
+    });
+    for d in dirs {
+        if d.failed.is_empty() {
+            for (path, unit) in d.parsed {
+                let Some(kind) = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(UnitKind::from_file_name)
+                else {
+                    continue;
+                };
+                units.push(Loaded { unit, kind, path });
             }
-            let Some(kind) = known(name) else {
-                continue;
-            };
-            let result = parsed
-                .remove(path.as_path())
-                .unwrap_or_else(|| parse_file(ws, path, release));
-            match result {
-                Ok(u) => {
-                    seen.insert(name.to_string());
-                    dir_units.push(Loaded {
-                        unit: u,
-                        kind,
-                        path: path.clone(),
-                    });
-                }
-                Err(e) => errors.push(format!("error loading {:?}, {e}", path.to_string_lossy())),
-            }
-        }
-        if errors.is_empty() {
-            units.extend(dir_units);
-        } else if silent {
-            // podman before 5.0 lost these errors and kept the directory.
-            quiet.extend(errors);
-            units.extend(dir_units);
         } else {
-            log.error(errors.join("\n"));
+            let errors: Vec<String> = d.failed.iter().map(load::LoadError::log_line).collect();
+            if silent {
+                // podman before 5.0 lost these errors and kept the directory.
+                quiet.extend(errors);
+                for (path, unit) in d.parsed {
+                    if let Some(kind) = path.file_name().and_then(|n| n.to_str()).and_then(known) {
+                        units.push(Loaded { unit, kind, path });
+                    }
+                }
+            } else {
+                log.error(errors.join("\n"));
+            }
         }
     }
     units
