@@ -7,10 +7,13 @@ units, drop-ins, subdirectories, templates), runs both generators in system
 and user mode and compares stdout (with the conformance suite's
 order-tolerant comparator), the exit status and the logged messages.
 
-    python3 tests/golden/differential.py [--count N] [--seed S] [--keep]
+    python3 tests/golden/differential.py [--release 5.4|5.8|6.1] [--count N] [--seed S] [--keep]
 
-Needs ../shared (key table, compare.py) and the oracle binary ($QUADLET or
-the conformance suite's cache). A developer tool; not run by cargo test.
+--release picks the real generator (`../shared/tools/get-quadlet LINE`, or
+$QUADLET), runs `quadlet-ls preview --podman-version LINE`, writes the keys
+that release accepts (and now and then a newer one, which it must reject)
+and compares with that line's map-ordered flags. Needs ../shared (key table,
+compare.py, get-quadlet). A developer tool; not run by cargo test.
 """
 import argparse
 import os
@@ -111,7 +114,34 @@ def populate(rng, keys, d):
 
 
 def messages(stderr):
-    return sorted(l.split(']: ', 1)[-1] for l in stderr.splitlines() if 'Loading source' not in l)
+    return sorted(l.split(']: ', 1)[-1] for l in stderr.splitlines()
+                  if l.startswith('quadlet-generator[') and 'Loading source' not in l)
+
+
+def version(v):
+    """`v5.4.0` -> (5, 4); `main` (unreleased) -> after every release."""
+    if not v[:2].lstrip('v')[:1].isdigit():
+        return (99, 0)
+    return tuple(int(x) for x in v.lstrip('v').split('.')[:2])
+
+
+def keys_for(table, release):
+    """Per section: the keys `release` accepts; newer ones in a separate list."""
+    ok, newer = {}, {}
+    for s, sec in table['sections'].items():
+        ok[s], newer[s] = [], []
+        for k in sec['keys']:
+            if not k.get('accepted_by_5.8.6_binary') and not k.get('in_main_source'):
+                continue
+            (ok if version(k['since']) <= release else newer)[s].append(k['key'])
+    return ok, newer
+
+
+def oracle_for(line):
+    if os.environ.get('QUADLET'):
+        return os.environ['QUADLET']
+    tool = os.path.join(shared, 'tools', 'get-quadlet')
+    return subprocess.run([tool, line], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def main():
@@ -120,11 +150,15 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--keep', action='store_true', help='keep failing directories')
     ap.add_argument('--candidate', default=os.path.join(root, 'target/debug/quadlet-ls'))
+    ap.add_argument('--release', default='5.8', choices=['5.4', '5.8', '6.1'])
     a = ap.parse_args()
-    oracle = os.environ.get('QUADLET', '/root/.cache/quadlet-oracle/usr/libexec/podman/quadlet')
+    oracle = oracle_for(a.release)
     table = json.load(open(os.path.join(shared, 'data', 'quadlet-keytable.json')))
-    keys = {s: [k['key'] for k in v['keys'] if k.get('accepted_by_5.8.6_binary')]
-            for s, v in table['sections'].items()}
+    keys, newer = keys_for(table, version(a.release))
+    # Now and then a key the release does not know yet: it must be an error.
+    for s in keys:
+        keys[s] += newer[s][:2]
+    flags = compare.flags_for(a.release)
     rng = random.Random(a.seed)
     failures = 0
     for _ in range(a.count):
@@ -136,9 +170,9 @@ def main():
             env.pop('PODMAN', None)
             o = subprocess.run([oracle, '-dryrun'] + (['-user'] if user else []), env=env,
                                capture_output=True, text=True)
-            c = subprocess.run([a.candidate, 'preview'] + (['--user'] if user else []), env=env,
-                               capture_output=True, text=True)
-            diffs = compare.compare(o.stdout, c.stdout)
+            c = subprocess.run([a.candidate, 'preview', '--podman-version', a.release]
+                               + (['--user'] if user else []), env=env, capture_output=True, text=True)
+            diffs = compare.compare(o.stdout, c.stdout, flags)
             if o.returncode != c.returncode:
                 diffs.append('exit %d, podman %d' % (c.returncode, o.returncode))
             if messages(o.stderr) != messages(c.stderr):
@@ -150,7 +184,7 @@ def main():
         if ok or not a.keep:
             shutil.rmtree(d)
         failures += not ok
-    print('differential: %d/%d directories identical' % (a.count - failures, a.count))
+    print('differential (podman %s): %d/%d directories identical' % (a.release, a.count - failures, a.count))
     return 1 if failures else 0
 
 
