@@ -139,6 +139,10 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     for m in &dr.log {
         errln!("quadlet-generator[{pid}]: {m}");
     }
+    if let Some(p) = &dr.panic {
+        errln!("{p}");
+        return ExitCode::from(2);
+    }
     if dr.failed {
         return ExitCode::from(1);
     }

@@ -16,6 +16,12 @@ pub const UNIT: &str = "Unit";
 const fn v(major: u16, minor: u16) -> Version {
     Version { major, minor }
 }
+const V5_0: Version = v(5, 0);
+const V5_2: Version = v(5, 2);
+const V5_3: Version = v(5, 3);
+const V5_5: Version = v(5, 5);
+const V5_6: Version = v(5, 6);
+const V5_7: Version = v(5, 7);
 const V5_8: Version = v(5, 8);
 pub const SERVICE: &str = "Service";
 pub const QUADLET: &str = "Quadlet";
@@ -60,9 +66,12 @@ pub struct Converted {
 pub struct Failed {
     pub error: String,
     pub warnings: Vec<String>,
+    /// The release's generator crashes here instead (`error` is its
+    /// message); nothing after this unit is generated.
+    pub panic: bool,
 }
 
-type Res<T> = Result<T, String>;
+type Res<T> = Result<T, Stop>;
 
 pub fn kind_of(filename: &str) -> Option<UnitKind> {
     UnitKind::from_file_name(filename)
@@ -91,33 +100,37 @@ fn remove_extension(name: &str, prefix: &str) -> String {
 // ---------------------------------------------------------------------------
 // Names
 
-pub fn service_name(unit: &UnitFile, kind: UnitKind) -> String {
+pub fn service_name(unit: &UnitFile, kind: UnitKind, release: Version) -> String {
     if let Some(n) = unit.lookup(kind.section(), "ServiceName") {
         return n;
     }
     let mut base = remove_extension(&unit.filename, "");
     let mut suffix = kind.service_suffix().to_string();
-    if base.ends_with('@') {
+    // Since 5.7 a template keeps its `@` at the end: `foo@.volume` gives
+    // `foo-volume@.service` (before, `foo@-volume.service`).
+    if base.ends_with('@') && release >= V5_7 {
         base.pop();
         suffix.push('@');
     }
     base + &suffix
 }
 
-fn container_name(unit: &UnitFile) -> String {
+fn container_name(unit: &UnitFile, release: Version) -> String {
     match unit.lookup_nonempty("Container", "ContainerName") {
         Some(n) => n,
-        None if unit.filename.contains('@') => "systemd-%p_%i".into(),
+        // Templates got `%p_%i` in 5.2.
+        None if unit.filename.contains('@') && release >= V5_2 => "systemd-%p_%i".into(),
         None => "systemd-%N".into(),
     }
 }
 
-fn resource_name(unit: &UnitFile, group: &str, key: &str) -> String {
+fn resource_name(unit: &UnitFile, group: &str, key: &str, release: Version) -> String {
     match unit.lookup_nonempty(group, key) {
         Some(n) => n,
         None => {
             let mut r = remove_extension(&unit.filename, "systemd-");
-            if unit.filename.contains('@') {
+            // Since 5.7 a template's volume or network is named per instance.
+            if unit.filename.contains('@') && release >= V5_7 {
                 r.pop();
                 r.push_str("-%i");
             }
@@ -126,8 +139,9 @@ fn resource_name(unit: &UnitFile, group: &str, key: &str) -> String {
     }
 }
 
-fn container_resource_name(unit: &UnitFile) -> String {
-    let name = container_name(unit).replace("%N", &service_name(unit, UnitKind::Container));
+fn container_resource_name(unit: &UnitFile, release: Version) -> String {
+    let name = container_name(unit, release)
+        .replace("%N", &service_name(unit, UnitKind::Container, release));
     if name.contains('%') {
         String::new()
     } else {
@@ -141,16 +155,19 @@ fn pod_resource_name(unit: &UnitFile) -> String {
 }
 
 /// The entry of the unit table before any conversion.
-pub fn initial_info(unit: &UnitFile, kind: UnitKind) -> UnitInfo {
-    let service_name = service_name(unit, kind);
+pub fn initial_info(unit: &UnitFile, kind: UnitKind, release: Version) -> UnitInfo {
+    let service_name = service_name(unit, kind, release);
     let resource_name = match kind {
-        UnitKind::Container => container_resource_name(unit),
+        // Containers can be joined as networks since 5.3.
+        UnitKind::Container if release >= V5_3 => container_resource_name(unit, release),
         UnitKind::Build => unit
             .lookup_all("Build", "ImageTag")
             .into_iter()
             .next()
             .unwrap_or_default(),
-        UnitKind::Pod => pod_resource_name(unit),
+        // Containers join a pod by its name since 5.6 (before, by its
+        // pod-id file, named after the pod's service).
+        UnitKind::Pod if release >= V5_6 => pod_resource_name(unit),
         _ => String::new(),
     };
     UnitInfo {
@@ -206,34 +223,70 @@ fn emit(
     warnings: &mut Vec<String>,
 ) {
     for e in schema::table().emitters(group, kind) {
-        if !e.applies(ctx.release) {
-            continue;
+        if e.applies(ctx.release) {
+            emit_row(unit, group, kind, &e.key, &e.flag, c, warnings);
         }
-        let flag = e.flag.as_str();
-        match kind {
-            EmitGroup::String | EmitGroup::Health => {
-                if let Some(v) = unit.lookup_nonempty(group, &e.key) {
-                    c.add2(flag, v);
-                }
+    }
+}
+
+/// [`emit`] for one key of the group.
+fn emit_key(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    group: &str,
+    kind: EmitGroup,
+    key: &str,
+    c: &mut Cmd,
+    warnings: &mut Vec<String>,
+) {
+    for e in schema::table().emitters(group, kind) {
+        if e.key == key && e.applies(ctx.release) {
+            emit_row(unit, group, kind, &e.key, &e.flag, c, warnings);
+        }
+    }
+}
+
+/// One key by its emitter's rule. A flag ending in `=` takes its value in
+/// the same word (`--arch=VALUE`, podman before 5.3).
+fn emit_row(
+    unit: &UnitFile,
+    group: &str,
+    kind: EmitGroup,
+    key: &str,
+    flag: &str,
+    c: &mut Cmd,
+    warnings: &mut Vec<String>,
+) {
+    let add = |c: &mut Cmd, v: String| {
+        if flag.ends_with('=') {
+            c.add(format!("{flag}{v}"));
+        } else {
+            c.add2(flag, v);
+        }
+    };
+    match kind {
+        EmitGroup::String | EmitGroup::Health => {
+            if let Some(v) = unit.lookup_nonempty(group, key) {
+                add(c, v);
             }
-            EmitGroup::Strings => {
-                for v in unit.lookup_all(group, &e.key) {
-                    c.add2(flag, v);
-                }
+        }
+        EmitGroup::Strings => {
+            for v in unit.lookup_all(group, key) {
+                add(c, v);
             }
-            EmitGroup::Bool => {
-                if let Some(v) = unit.lookup_bool(group, &e.key) {
-                    c.add_bool(flag, v);
-                }
+        }
+        EmitGroup::Bool => {
+            if let Some(v) = unit.lookup_bool(group, key) {
+                c.add_bool(flag, v);
             }
-            EmitGroup::Keyval => {
-                let (map, errs) = unit.lookup_all_key_val(group, &e.key);
-                warnings.extend(errs.iter().map(SplitError::to_string));
-                for (k, v) in map {
-                    match v {
-                        Some(v) => c.add2(flag, format!("{k}={v}")),
-                        None => c.add2(flag, k),
-                    }
+        }
+        EmitGroup::Keyval => {
+            let (map, errs) = unit.lookup_all_key_val(group, key);
+            warnings.extend(errs.iter().map(SplitError::to_string));
+            for (k, v) in map {
+                match v {
+                    Some(v) => add(c, format!("{k}={v}")),
+                    None => add(c, k),
                 }
             }
         }
@@ -337,30 +390,107 @@ fn is_port_range(p: &str) -> bool {
     end != b.len() && digits_before(b.len()) > 0
 }
 
-fn handle_image_source(name: &str, service: &mut UnitFile, infos: &InfoMap) -> Res<String> {
+/// The service of a referenced unit file before 5.3, when podman derived
+/// it from the file name (`db.network` -> `db-network.service`).
+fn derived_service(name: &str, kind: UnitKind) -> String {
+    format!(
+        "{}{}.service",
+        remove_extension(name, ""),
+        kind.service_suffix()
+    )
+}
+
+/// The resource name podman before 5.3 knew for a referenced unit: the
+/// name of one already converted, if any.
+fn converted_name<'a>(infos: &'a InfoMap, name: &str) -> Option<&'a str> {
+    infos
+        .get(name)
+        .map(|i| i.resource_name.as_str())
+        .filter(|n| !n.is_empty())
+}
+
+fn handle_image_source(
+    ctx: &Ctx,
+    name: &str,
+    service: &mut UnitFile,
+    infos: &InfoMap,
+) -> Res<String> {
     let mut name = name.to_string();
-    for suffix in [".build", ".image"] {
-        if name.ends_with(suffix) {
-            let info = infos
-                .get(&name)
-                .ok_or_else(|| format!("requested Quadlet image {name} was not found"))?;
-            let svc = info.service_file();
+    // `.build` images arrived in 5.2.
+    let suffixes: &[&str] = if ctx.release >= V5_2 {
+        &[".build", ".image"]
+    } else {
+        &[".image"]
+    };
+    for suffix in suffixes {
+        if !name.ends_with(suffix) {
+            continue;
+        }
+        if ctx.release < V5_3 {
+            // Only images converted before count; podman before 5.2 named
+            // the missing one with the empty string.
+            let Some(resolved) = converted_name(infos, &name) else {
+                let shown = if ctx.release < V5_2 {
+                    ""
+                } else {
+                    name.as_str()
+                };
+                return Err(format!("requested Quadlet image {shown} was not found").into());
+            };
+            let kind = UnitKind::from_file_name(&name).unwrap_or(UnitKind::Image);
+            let svc = derived_service(&name, kind);
             service.add(UNIT, "Requires", &svc);
             service.add(UNIT, "After", &svc);
-            name = info.resource_name.clone();
+            name = resolved.to_string();
+            continue;
         }
+        let info = infos
+            .get(&name)
+            .ok_or_else(|| format!("requested Quadlet image {name} was not found"))?;
+        let svc = info.service_file();
+        service.add(UNIT, "Requires", &svc);
+        service.add(UNIT, "After", &svc);
+        name = info.resource_name.clone();
     }
     Ok(name)
 }
 
+/// Why a conversion stopped: podman's error, or (before 5.7, for a mount
+/// without a source) a crash of the whole generator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    Error(String),
+    Panic(String),
+}
+
+impl From<String> for Stop {
+    fn from(e: String) -> Self {
+        Stop::Error(e)
+    }
+}
+
+impl From<&str> for Stop {
+    fn from(e: &str) -> Self {
+        Stop::Error(e.to_string())
+    }
+}
+
+/// The message of podman's crash on an empty storage source.
+pub const EMPTY_SOURCE_PANIC: &str = "panic: runtime error: index out of range [0] with length 0";
+
 fn handle_storage_source(
+    ctx: &Ctx,
     unit: &UnitFile,
     service: &mut UnitFile,
     source: &str,
     infos: &InfoMap,
     check_image: bool,
-) -> Res<String> {
+) -> Result<String, Stop> {
     if source.is_empty() {
+        // Before 5.7 podman indexed the empty string and crashed.
+        if ctx.release < V5_7 {
+            return Err(Stop::Panic(EMPTY_SOURCE_PANIC.into()));
+        }
         return Err("source cannot be empty".into());
     }
     let mut source = source.to_string();
@@ -368,10 +498,27 @@ fn handle_storage_source(
         source = absolute_path(unit, &source);
     }
     if source.starts_with('/') {
-        service.add_escaped(UNIT, "RequiresMountsFor", &source);
+        // Escaped since 5.8.
+        if ctx.release >= V5_8 {
+            service.add_escaped(UNIT, "RequiresMountsFor", &source);
+        } else {
+            service.add(UNIT, "RequiresMountsFor", &source);
+        }
+    } else if ctx.release < V5_3 {
+        // Before 5.3 only volumes are resolved, by file name, whether or
+        // not the unit exists.
+        if source.ends_with(".volume") {
+            let name = converted_name(infos, &source)
+                .map(str::to_string)
+                .unwrap_or_else(|| remove_extension(&source, "systemd-"));
+            let svc = derived_service(&source, UnitKind::Volume);
+            service.add(UNIT, "Requires", &svc);
+            service.add(UNIT, "After", &svc);
+            source = name;
+        }
     } else if source.ends_with(".volume")
         || (check_image && source.ends_with(".image"))
-        || source.ends_with(".artifact")
+        || (source.ends_with(".artifact") && ctx.release >= V5_7)
     {
         let info = infos
             .get(&source)
@@ -385,6 +532,7 @@ fn handle_storage_source(
 }
 
 fn add_networks(
+    ctx: &Ctx,
     unit: &UnitFile,
     group: &str,
     service: &mut UnitFile,
@@ -399,6 +547,25 @@ fn add_networks(
             Some((a, b)) => (a, Some(b)),
             None => (network.as_str(), None),
         };
+        if ctx.release < V5_3 {
+            // Before 5.3: `--network=NAME`, a `.network` resolved by file
+            // name (converted or not); no joining other containers.
+            let mut value = network.clone();
+            if name.ends_with(".network") {
+                let resolved = converted_name(infos, name)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| remove_extension(name, "systemd-"));
+                let svc = derived_service(name, UnitKind::Network);
+                service.add(UNIT, "Requires", &svc);
+                service.add(UNIT, "After", &svc);
+                value = match options {
+                    Some(o) => format!("{resolved}:{o}"),
+                    None => resolved,
+                };
+            }
+            c.add(format!("--network={value}"));
+            continue;
+        }
         let is_net = name.ends_with(".network");
         let is_ctr = name.ends_with(".container");
         let mut value = network.clone();
@@ -407,7 +574,7 @@ fn add_networks(
                 .get(name)
                 .ok_or_else(|| format!("requested Quadlet unit {name} was not found"))?;
             if info.resource_name.is_empty() {
-                return Err(format!("cannot get the resource name of {name}"));
+                return Err(format!("cannot get the resource name of {name}").into());
             }
             let svc = info.service_file();
             service.add(UNIT, "Requires", &svc);
@@ -429,6 +596,7 @@ fn add_networks(
 }
 
 fn add_volumes(
+    ctx: &Ctx,
     unit: &UnitFile,
     service: &mut UnitFile,
     group: &str,
@@ -448,7 +616,7 @@ fn add_volumes(
             String::new()
         };
         if !source.is_empty() {
-            source = handle_storage_source(unit, service, &source, infos, false)?;
+            source = handle_storage_source(ctx, unit, service, &source, infos, false)?;
         }
         c.add("-v");
         if source.is_empty() {
@@ -460,7 +628,7 @@ fn add_volumes(
     Ok(())
 }
 
-fn handle_user(unit: &UnitFile, group: &str, c: &mut Cmd) -> Res<()> {
+fn handle_user(ctx: &Ctx, unit: &UnitFile, group: &str, c: &mut Cmd) -> Res<()> {
     let user = unit.lookup_nonempty(group, "User");
     let grp = unit.lookup_nonempty(group, "Group");
     match (user, grp) {
@@ -468,6 +636,11 @@ fn handle_user(unit: &UnitFile, group: &str, c: &mut Cmd) -> Res<()> {
         (None, None) => Ok(()),
         (Some(u), None) => {
             c.add2("--user", u);
+            Ok(())
+        }
+        // One `--user=U:G` word before 5.3.
+        (Some(u), Some(g)) if ctx.release < V5_3 => {
+            c.add(format!("--user={u}:{g}"));
             Ok(())
         }
         (Some(u), Some(g)) => {
@@ -485,7 +658,23 @@ fn userns_opts(kind: &str, opts: &[String]) -> String {
     }
 }
 
-fn handle_user_mappings(unit: &UnitFile, group: &str, c: &mut Cmd, manual: bool) -> Res<()> {
+fn handle_user_mappings(
+    ctx: &Ctx,
+    unit: &UnitFile,
+    group: &str,
+    c: &mut Cmd,
+    manual: bool,
+) -> Res<()> {
+    // Before 5.3 the maps were `--uidmap=M` words and the remapped user
+    // namespace one `--userns=…` word.
+    let old = ctx.release < V5_3;
+    let map = |c: &mut Cmd, flag: &str, m: String| {
+        if old {
+            c.add(format!("{flag}={m}"));
+        } else {
+            c.add2(flag, m);
+        }
+    };
     let mut defined = false;
     if let Some(u) = unit.lookup_nonempty(group, "UserNS") {
         c.add2("--userns", u);
@@ -494,12 +683,12 @@ fn handle_user_mappings(unit: &UnitFile, group: &str, c: &mut Cmd, manual: bool)
     let uid_maps = unit.lookup_all_strv(group, "UIDMap");
     defined |= !uid_maps.is_empty();
     for m in uid_maps {
-        c.add2("--uidmap", m);
+        map(c, "--uidmap", m);
     }
     let gid_maps = unit.lookup_all_strv(group, "GIDMap");
     defined |= !gid_maps.is_empty();
     for m in gid_maps {
-        c.add2("--gidmap", m);
+        map(c, "--gidmap", m);
     }
     if let Some(v) = unit.lookup_nonempty(group, "SubUIDMap") {
         c.add2("--subuidname", v);
@@ -538,10 +727,10 @@ fn handle_user_mappings(unit: &UnitFile, group: &str, c: &mut Cmd, manual: bool)
                 return Err("RemapUsers=manual is not supported".into());
             }
             for m in uid_maps {
-                c.add2("--uidmap", m);
+                map(c, "--uidmap", m);
             }
             for m in gid_maps {
-                c.add2("--gidmap", m);
+                map(c, "--gidmap", m);
             }
         }
         "auto" => {
@@ -552,9 +741,13 @@ fn handle_user_mappings(unit: &UnitFile, group: &str, c: &mut Cmd, manual: bool)
             if size > 0 {
                 opts.push(format!("size={size}"));
             }
-            c.add2("--userns", userns_opts("auto", &opts));
+            map(c, "--userns", userns_opts("auto", &opts));
         }
         "keep-id" => {
+            // Refused for system units before 5.3.
+            if old && !ctx.user {
+                return Err("RemapUsers=keep-id is unsupported for system units".into());
+            }
             let mut opts: Vec<String> = Vec::new();
             if !uid_maps.is_empty() {
                 if uid_maps.len() > 1 {
@@ -572,9 +765,9 @@ fn handle_user_mappings(unit: &UnitFile, group: &str, c: &mut Cmd, manual: bool)
                 }
                 opts.push(format!("gid={}", gid_maps[0]));
             }
-            c.add2("--userns", userns_opts("keep-id", &opts));
+            map(c, "--userns", userns_opts("keep-id", &opts));
         }
-        other => return Err(format!("unsupported RemapUsers option '{other}'")),
+        other => return Err(format!("unsupported RemapUsers option '{other}'").into()),
     }
     Ok(())
 }
@@ -588,17 +781,80 @@ fn handle_log(unit: &UnitFile, group: &str, c: &mut Cmd) {
     }
 }
 
-fn handle_publish_ports(unit: &UnitFile, group: &str, c: &mut Cmd) {
+fn handle_publish_ports(ctx: &Ctx, unit: &UnitFile, group: &str, c: &mut Cmd) -> Res<()> {
     for p in unit.lookup_all(group, "PublishPort") {
-        c.add2("--publish", p);
+        if ctx.release < V5_3 {
+            c.add("--publish");
+            c.add(old_publish_port(&p)?);
+        } else {
+            c.add2("--publish", p);
+        }
     }
+    Ok(())
+}
+
+/// Before 5.3 podman parsed `[ip:][hostPort:]containerPort` itself (an IPv6
+/// address in brackets may hold colons), checked the ports, dropped the
+/// address `0.0.0.0` and wrote the value back.
+fn old_publish_port(value: &str) -> Res<String> {
+    let value = value.trim();
+    let mut parts: Vec<&str> = Vec::new();
+    let b = value.as_bytes();
+    let (mut start, mut end) = (0usize, 0usize);
+    while end < b.len() {
+        match b[end] {
+            b'[' => {
+                end += 1;
+                while end < b.len() && b[end] != b']' {
+                    end += 1;
+                }
+                if end < b.len() {
+                    end += 1;
+                }
+            }
+            b':' => {
+                parts.push(&value[start..end]);
+                end += 1;
+                start = end;
+            }
+            _ => end += 1,
+        }
+    }
+    parts.push(&value[start..end]);
+    let (mut ip, host, ctr) = match parts.as_slice() {
+        [c] => ("", "", *c),
+        [h, c] => ("", *h, *c),
+        [i, h, c] => (*i, *h, *c),
+        _ => return Err(format!("invalid published port '{value}'").into()),
+    };
+    if ip == "0.0.0.0" {
+        ip = "";
+    }
+    for port in [host, ctr] {
+        if !port.is_empty() && !is_port_range(port) {
+            return Err(format!("invalid port format '{port}'").into());
+        }
+    }
+    Ok(match (ip.is_empty(), host.is_empty()) {
+        (false, false) => format!("{ip}:{host}:{ctr}"),
+        (false, true) => format!("{ip}::{ctr}"),
+        (true, false) => format!("{host}:{ctr}"),
+        (true, true) => ctr.to_string(),
+    })
 }
 
 fn handle_set_working_directory(
+    ctx: &Ctx,
     unit: &UnitFile,
     service: &mut UnitFile,
     group: &str,
 ) -> Res<String> {
+    // Before 5.2 (kube units only) a `WorkingDirectory=` of the service was
+    // checked first, so a bad value then went unnoticed.
+    let early = ctx.release < V5_2;
+    if early && unit.lookup_nonempty(SERVICE, "WorkingDirectory").is_some() {
+        return Ok(String::new());
+    }
     let Some(swd) = unit.lookup_nonempty(group, "SetWorkingDirectory") else {
         return Ok(String::new());
     };
@@ -607,9 +863,16 @@ fn handle_set_working_directory(
     match swd.to_lowercase().as_str() {
         "yaml" => {
             if group != "Kube" {
-                return Err(format!(
-                    "SetWorkingDirectory={swd} is only supported in .kube files"
-                ));
+                return Err(
+                    format!("SetWorkingDirectory={swd} is only supported in .kube files").into(),
+                );
+            }
+            // One Yaml= (the last) before 5.7.
+            if ctx.release < V5_7 {
+                relative_to = unit
+                    .lookup(group, "Yaml")
+                    .ok_or_else(|| "no Yaml key specified".to_string())?;
+                return finish_working_directory(unit, service, &relative_to, String::new());
             }
             let yamls = unit.lookup_all_strv("Kube", "Yaml");
             if yamls.is_empty() {
@@ -624,9 +887,9 @@ fn handle_set_working_directory(
         }
         "file" => {
             if group != "Build" {
-                return Err(format!(
-                    "SetWorkingDirectory={swd} is only supported in .build files"
-                ));
+                return Err(
+                    format!("SetWorkingDirectory={swd} is only supported in .build files").into(),
+                );
             }
             relative_to = unit
                 .lookup(group, "File")
@@ -635,7 +898,7 @@ fn handle_set_working_directory(
         "unit" => relative_to = unit.path.clone(),
         _ => {
             if group != "Build" {
-                return Err(format!("unsupported value for WorkingDirectory: {swd} "));
+                return Err(format!("unsupported value for WorkingDirectory: {swd} ").into());
             }
             context = swd.clone();
             if !context.starts_with('/') {
@@ -643,11 +906,20 @@ fn handle_set_working_directory(
             }
         }
     }
+    finish_working_directory(unit, service, &relative_to, context)
+}
+
+fn finish_working_directory(
+    unit: &UnitFile,
+    service: &mut UnitFile,
+    relative_to: &str,
+    context: String,
+) -> Res<String> {
     if !relative_to.is_empty() && !is_url(&context) {
         if unit.lookup_nonempty(SERVICE, "WorkingDirectory").is_some() {
             return Ok(String::new());
         }
-        let f = absolute_path(unit, &relative_to);
+        let f = absolute_path(unit, relative_to);
         service.add(SERVICE, "WorkingDirectory", &dir_of(&f));
     }
     Ok(context)
@@ -706,10 +978,9 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
                 .get(g, key)
                 .is_some_and(|k| k.accepted_in(ctx.release));
             if !known {
-                return Err(format!(
-                    "unsupported key '{key}' in group '{g}' in {}",
-                    unit.path
-                ));
+                return Err(
+                    format!("unsupported key '{key}' in group '{g}' in {}", unit.path).into(),
+                );
             }
         }
     }
@@ -720,9 +991,24 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
         path: String::new(),
     };
     service.merge(unit);
-    translate_dependencies(&mut service, infos)?;
-    if service.lookup_bool_or(QUADLET, "DefaultDependencies", true) {
-        let target = if ctx.user {
+    // `[Unit]` dependencies on Quadlet files are translated since 5.5.
+    if ctx.release >= V5_5 {
+        translate_dependencies(&mut service, infos)?;
+    }
+    // The default network dependency: since 5.2 for containers, images and
+    // builds, since 5.3 for every unit, switchable with `[Quadlet]` and with
+    // podman's own waiting service in user mode.
+    let default_deps = if ctx.release >= V5_3 {
+        service.lookup_bool_or(QUADLET, "DefaultDependencies", true)
+    } else {
+        ctx.release >= V5_2
+            && matches!(
+                kind,
+                UnitKind::Container | UnitKind::Image | UnitKind::Build
+            )
+    };
+    if default_deps {
+        let target = if ctx.user && ctx.release >= V5_3 {
             "podman-user-wait-network-online.service"
         } else {
             "network-online.target"
@@ -730,10 +1016,22 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
         service.prepend_line(UNIT, "After", target);
         service.prepend_line(UNIT, "Wants", target);
     }
-    if !unit.path.is_empty() {
+    // Before 5.6 each converter set up its own service: a .build wrote
+    // `RequiresMountsFor` before `SourcePath`, a .container wrote it after
+    // the image's dependencies (see `convert_container`), and before 5.3
+    // volumes and networks had no `SourcePath`.
+    let mounts_first = ctx.release < V5_6 && kind == UnitKind::Build;
+    let mounts_later = ctx.release < V5_6 && kind == UnitKind::Container;
+    let source_path = ctx.release >= V5_3 || !matches!(kind, UnitKind::Volume | UnitKind::Network);
+    if mounts_first {
+        service.add(UNIT, "RequiresMountsFor", "%t/containers");
+    }
+    if !unit.path.is_empty() && source_path {
         service.add(UNIT, "SourcePath", &unit.path);
     }
-    service.add(UNIT, "RequiresMountsFor", "%t/containers");
+    if !mounts_first && !mounts_later {
+        service.add(UNIT, "RequiresMountsFor", "%t/containers");
+    }
     service.rename_group(group, &format!("X-{group}"));
     service.rename_group(QUADLET, "X-Quadlet");
     Ok(service)
@@ -761,7 +1059,16 @@ pub fn convert(
     };
     match r {
         Ok(service) => Ok(Converted { service, warnings }),
-        Err(error) => Err(Failed { error, warnings }),
+        Err(Stop::Error(error)) => Err(Failed {
+            error,
+            warnings,
+            panic: false,
+        }),
+        Err(Stop::Panic(error)) => Err(Failed {
+            error,
+            warnings,
+            panic: true,
+        }),
     }
 }
 
@@ -774,7 +1081,7 @@ fn set_resource(infos: &mut InfoMap, unit: &UnitFile, name: String) {
 fn check_kill_mode(service: &mut UnitFile) -> Res<()> {
     match service.lookup(SERVICE, "KillMode") {
         Some(m) if m == "mixed" || m == "control-group" => Ok(()),
-        Some(m) => Err(format!("invalid KillMode '{m}'")),
+        Some(m) => Err(format!("invalid KillMode '{m}'").into()),
         None => {
             service.set(SERVICE, "KillMode", "mixed");
             Ok(())
@@ -799,15 +1106,26 @@ fn convert_container(
         return Err("the Image And Rootfs keys conflict can not be specified together".into());
     }
     if !image.is_empty() {
-        image = handle_image_source(&image, &mut service, infos)?;
+        image = handle_image_source(ctx, &image, &mut service, infos)?;
     }
-    let name = container_name(unit);
+    let name = container_name(unit, ctx.release);
     service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
     check_kill_mode(&mut service)?;
+    if ctx.release < V5_6 {
+        // Before 5.6 this came after the image's dependencies.
+        service.add(UNIT, "RequiresMountsFor", "%t/containers");
+    }
 
+    // Before 5.6 the container id went to a file that the stop commands
+    // used; later they name the container.
+    let target = if ctx.release < V5_6 {
+        "--cidfile=%t/%N.cid".to_string()
+    } else {
+        name.clone()
+    };
     let mut stop = base_cmd(ctx, unit, G);
     stop.args.extend(["rm", "-v", "-f", "-i"].map(String::from));
-    stop.add(name.clone());
+    stop.add(target);
     service.add_cmdline(SERVICE, "ExecStop", &stop.args);
     stop.args[0] = format!("-{}", stop.args[0]);
     service.add_cmdline(SERVICE, "ExecStopPost", &stop.args);
@@ -842,165 +1160,519 @@ fn convert_container(
 
     let mut c = base_cmd(ctx, unit, G);
     c.add("run");
-    c.add2("--name", name.clone());
-    c.add2("--replace", "--rm");
-    handle_log(unit, G, &mut c);
-    service.add(SERVICE, "Delegate", "yes");
-    match unit.lookup_nonempty(G, "CgroupsMode") {
-        Some(m) => c.add2("--cgroups", m),
-        None => c.add("--cgroups=split"),
-    }
-    // podman 5.8.2 took Entrypoint out of the string table (where an empty
-    // value was skipped) so that `Entrypoint=` clears the image's; before,
-    // the table row applies.
-    if ctx.release >= V5_8 {
-        if let Some(e) = unit.lookup(G, "Entrypoint") {
-            c.add(format!("--entrypoint={e}"));
-        }
-    }
-    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
-    emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
-    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
-    add_networks(unit, G, &mut service, infos, &mut c)?;
-
-    let stype = service.lookup(SERVICE, "Type");
-    if let Some(t) = &stype {
-        if t != "notify" && t != "oneshot" {
-            return Err(format!("invalid service Type '{t}'"));
-        }
-    }
-    if stype.as_deref() != Some("oneshot") {
-        let notify = unit.lookup(G, "Notify");
-        if notify
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case("healthy"))
-        {
-            c.add("--sdnotify=healthy");
-        } else if unit.lookup_bool_or(G, "Notify", false) {
-            c.add("--sdnotify=container");
-        } else {
-            c.add("--sdnotify=conmon");
-        }
-        service.set(SERVICE, "Type", "notify");
-        service.set(SERVICE, "NotifyAccess", "all");
-        c.add("-d");
-    }
-    if !unit.has_key(SERVICE, "SyslogIdentifier") {
-        service.set(SERVICE, "SyslogIdentifier", "%N");
-    }
-    if unit.lookup_bool_or(G, "NoNewPrivileges", false) {
-        c.add("--security-opt=no-new-privileges");
-    }
-    if unit.lookup_bool_or(G, "SecurityLabelDisable", false) {
-        c.add2("--security-opt", "label=disable");
-    }
-    if unit.lookup_bool_or(G, "SecurityLabelNested", false) {
-        c.add2("--security-opt", "label=nested");
-    }
-    for (key, prefix) in [
-        ("SecurityLabelType", "label=type:"),
-        ("SecurityLabelFileType", "label=filetype:"),
-        ("SecurityLabelLevel", "label=level:"),
-        ("AppArmor", "apparmor="),
-    ] {
-        if let Some(v) = unit.lookup_nonempty(G, key) {
-            c.add2("--security-opt", format!("{prefix}{v}"));
-        }
-    }
-    for dev in unit.lookup_all_strv(G, "AddDevice") {
-        let dev = match dev.strip_prefix('-') {
-            Some(rest) => {
-                let host = rest.split(':').next().unwrap_or("");
-                if !(ctx.exists)(host) {
-                    continue;
-                }
-                rest.to_string()
-            }
-            None => dev,
-        };
-        c.add2("--device", dev);
-    }
-    if let Some(s) = unit.lookup(G, "SeccompProfile") {
-        c.add2("--security-opt", format!("seccomp={s}"));
-    }
-    for cap in unit.lookup_all_strv(G, "DropCapability") {
-        c.add2("--cap-drop", cap.to_lowercase());
-    }
-    for cap in unit.lookup_all_strv(G, "AddCapability") {
-        c.add2("--cap-add", cap.to_lowercase());
-    }
-    for s in unit.lookup_all_strv(G, "Sysctl") {
-        c.add2("--sysctl", s);
-    }
-    let read_only = unit.lookup_bool(G, "ReadOnly");
-    if let Some(ro) = read_only {
-        c.add_bool("--read-only", ro);
-    }
-    if unit.lookup_bool_or(G, "VolatileTmp", false) && read_only != Some(true) {
-        c.add2("--tmpfs", "/tmp:rw,size=512M,mode=1777");
-    }
-    handle_user(unit, G, &mut c)?;
-    handle_user_mappings(unit, G, &mut c, true)?;
-    add_volumes(unit, &mut service, G, infos, &mut c)?;
-    if let Some(u) = unit.lookup_nonempty(G, "AutoUpdate") {
-        c.add2("--label", format!("io.containers.autoupdate={u}"));
-    }
-    for p in unit.lookup_all(G, "ExposeHostPort") {
-        let p = p.trim();
-        if !is_port_range(p) {
-            return Err(format!("invalid port format '{p}'"));
-        }
-        c.add2("--expose", p);
-    }
-    handle_publish_ports(unit, G, &mut c);
-    emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
-    for m in unit.lookup_all_args(G, "Mask") {
-        c.add2("--security-opt", format!("mask={m}"));
-    }
-    for m in unit.lookup_all_args(G, "Unmask") {
-        c.add2("--security-opt", format!("unmask={m}"));
-    }
-    for f in unit.lookup_all_args(G, "EnvironmentFile") {
-        c.add2("--env-file", absolute_path(unit, &f));
-    }
-    for s in unit.lookup_all_args(G, "Secret") {
-        c.add2("--secret", s);
-    }
-    for m in unit.lookup_all_args(G, "Mount") {
-        let m = resolve_mount(unit, &mut service, &m, infos)?;
-        c.add2("--mount", m);
-    }
-    emit(ctx, unit, G, EmitGroup::Health, &mut c, warnings);
-
-    // Pod
-    if let Some(pod) = unit.lookup_nonempty(G, "Pod") {
-        if !pod.ends_with(".pod") {
-            return Err(format!("pod {pod} is not Quadlet based"));
-        }
-        let Some(info) = infos.get_mut(&pod) else {
-            return Err(format!("quadlet pod unit {pod} does not exist"));
-        };
-        c.add2("--pod", info.resource_name.clone());
-        let svc = info.service_file();
-        if unit.lookup_bool_or(G, "StartWithPod", true) {
-            info.containers_to_start.push(service.filename.clone());
-        }
-        service.add(UNIT, "BindsTo", &svc);
-        service.add(UNIT, "After", &svc);
-    }
-    add_podman_args(unit, G, &mut c);
-    if !image.is_empty() {
-        c.add(image);
+    let mut run = RunCtx {
+        ctx,
+        unit,
+        service: &mut service,
+        infos,
+        warnings,
+        name: &name,
+        image: &image,
+        rootfs: &rootfs,
+    };
+    // podman 5.3 rebuilt the converter around tables of flags; before, each
+    // key had its own code, in another order and mostly as `--flag=value`.
+    let steps = if ctx.release >= V5_3 {
+        RUN_STEPS
     } else {
-        c.add2("--rootfs", rootfs);
-    }
-    match unit.lookup_last_args(G, "Exec") {
-        Ok(Some(a)) => c.args.extend(a),
-        Ok(None) => {}
-        Err(e) => warnings.push(e.to_string()),
+        RUN_STEPS_OLD
+    };
+    for step in steps {
+        run.step(*step, &mut c)?;
     }
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
     Ok(service)
+}
+
+/// One piece of the `podman run` command line of a container. The order of
+/// the pieces is [`RUN_STEPS`] (5.3 and later) or [`RUN_STEPS_OLD`].
+#[derive(Debug, Clone, Copy)]
+enum Run {
+    Name,
+    CidFile,
+    ReplaceRm,
+    Log,
+    Cgroups,
+    Entrypoint,
+    Group(EmitGroup),
+    Networks,
+    Notify,
+    NoNewPrivileges,
+    LabelDisable,
+    LabelNested,
+    LabelOpts,
+    AppArmor,
+    Devices,
+    Seccomp,
+    Capabilities,
+    Sysctl,
+    ReadOnly,
+    VolatileTmp,
+    User,
+    UserMappings,
+    Volumes,
+    AutoUpdate,
+    Expose,
+    Publish,
+    Masks,
+    EnvFiles,
+    Secrets,
+    Mounts,
+    Pod,
+    PodmanArgs,
+    Image,
+    Exec,
+    // Keys with their own code before 5.3 (in the tables later).
+    Key(&'static str),
+}
+
+const RUN_STEPS: &[Run] = &[
+    Run::Name,
+    Run::CidFile,
+    Run::ReplaceRm,
+    Run::Log,
+    Run::Cgroups,
+    Run::Entrypoint,
+    Run::Group(EmitGroup::String),
+    Run::Group(EmitGroup::Strings),
+    Run::Group(EmitGroup::Bool),
+    Run::Networks,
+    Run::Notify,
+    Run::NoNewPrivileges,
+    Run::LabelDisable,
+    Run::LabelNested,
+    Run::LabelOpts,
+    Run::AppArmor,
+    Run::Devices,
+    Run::Seccomp,
+    Run::Capabilities,
+    Run::Sysctl,
+    Run::ReadOnly,
+    Run::VolatileTmp,
+    Run::User,
+    Run::UserMappings,
+    Run::Volumes,
+    Run::AutoUpdate,
+    Run::Expose,
+    Run::Publish,
+    Run::Group(EmitGroup::Keyval),
+    Run::Masks,
+    Run::EnvFiles,
+    Run::Secrets,
+    Run::Mounts,
+    Run::Group(EmitGroup::Health),
+    Run::Pod,
+    Run::PodmanArgs,
+    Run::Image,
+    Run::Exec,
+];
+
+/// podman 4.4 to 5.2 (v4.9.5's order, with the keys 5.0 to 5.2 added).
+const RUN_STEPS_OLD: &[Run] = &[
+    Run::Name,
+    Run::CidFile,
+    Run::ReplaceRm,
+    Run::Log,
+    Run::Cgroups,
+    Run::Key("Timezone"),
+    Run::Networks,
+    Run::Key("NetworkAlias"),
+    Run::Key("RunInit"),
+    Run::Notify,
+    Run::NoNewPrivileges,
+    Run::LabelDisable,
+    Run::LabelNested,
+    Run::Key("PidsLimit"),
+    Run::LabelOpts,
+    Run::Key("Ulimit"),
+    Run::Devices,
+    Run::Seccomp,
+    Run::Key("DNS"),
+    Run::Key("DNSOption"),
+    Run::Key("DNSSearch"),
+    Run::Capabilities,
+    Run::Key("ShmSize"),
+    Run::Entrypoint,
+    Run::Sysctl,
+    Run::ReadOnly,
+    Run::Key("ReadOnlyTmpfs"),
+    Run::VolatileTmp,
+    Run::User,
+    Run::Key("WorkingDir"),
+    Run::UserMappings,
+    Run::Key("GroupAdd"),
+    Run::Key("Tmpfs"),
+    Run::Volumes,
+    Run::AutoUpdate,
+    Run::Expose,
+    Run::Publish,
+    Run::Key("Environment"),
+    Run::Key("IP"),
+    Run::Key("IP6"),
+    Run::Key("Label"),
+    Run::Key("Annotation"),
+    Run::Masks,
+    Run::EnvFiles,
+    Run::Key("EnvironmentHost"),
+    Run::Secrets,
+    Run::Mounts,
+    Run::Group(EmitGroup::Health),
+    Run::Key("HostName"),
+    Run::Key("Pull"),
+    Run::Pod,
+    Run::Key("StopSignal"),
+    Run::Key("StopTimeout"),
+    Run::PodmanArgs,
+    Run::Image,
+    Run::Exec,
+];
+
+struct RunCtx<'a, 'c> {
+    ctx: &'a Ctx<'c>,
+    unit: &'a UnitFile,
+    service: &'a mut UnitFile,
+    infos: &'a mut InfoMap,
+    warnings: &'a mut Vec<String>,
+    name: &'a str,
+    image: &'a str,
+    rootfs: &'a str,
+}
+
+impl RunCtx<'_, '_> {
+    fn step(&mut self, step: Run, c: &mut Cmd) -> Res<()> {
+        const G: &str = "Container";
+        let (ctx, unit) = (self.ctx, self.unit);
+        let old = ctx.release < V5_3;
+        // `--flag=value` before 5.3, `--flag value` later.
+        let flag = |c: &mut Cmd, f: &str, v: String| {
+            if old {
+                c.add(format!("{f}={v}"));
+            } else {
+                c.add2(f, v);
+            }
+        };
+        match step {
+            Run::Name => flag(c, "--name", self.name.to_string()),
+            Run::CidFile => {
+                if ctx.release < V5_6 {
+                    c.add("--cidfile=%t/%N.cid");
+                }
+            }
+            Run::ReplaceRm => c.add2("--replace", "--rm"),
+            Run::Log => {
+                handle_log(unit, G, c);
+                self.service.add(SERVICE, "Delegate", "yes");
+            }
+            Run::Cgroups => match unit.lookup_nonempty(G, "CgroupsMode") {
+                Some(m) => c.add2("--cgroups", m),
+                None => c.add("--cgroups=split"),
+            },
+            Run::Entrypoint => {
+                // 5.0 to 5.2: `--entrypoint=V` whenever the key is set; 5.3 to
+                // 5.7: a string-table row (empty skipped); 5.8.2 again
+                // `--entrypoint=V`, so that `Entrypoint=` clears the image's.
+                if ctx.release >= V5_8 || old {
+                    if let Some(e) = unit.lookup(G, "Entrypoint") {
+                        c.add(format!("--entrypoint={e}"));
+                    }
+                }
+            }
+            Run::Group(g) => emit(ctx, unit, G, g, c, self.warnings),
+            Run::Networks => add_networks(ctx, unit, G, self.service, self.infos, c)?,
+            Run::Notify => {
+                let stype = self.service.lookup(SERVICE, "Type");
+                if let Some(t) = &stype {
+                    if t != "notify" && t != "oneshot" {
+                        return Err(format!("invalid service Type '{t}'").into());
+                    }
+                }
+                if stype.as_deref() != Some("oneshot") {
+                    let notify = unit.lookup(G, "Notify");
+                    // `Notify=healthy` arrived in 5.0.
+                    if ctx.release >= V5_0
+                        && notify
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case("healthy"))
+                    {
+                        c.add("--sdnotify=healthy");
+                    } else if unit.lookup_bool_or(G, "Notify", false) {
+                        c.add("--sdnotify=container");
+                    } else {
+                        c.add("--sdnotify=conmon");
+                    }
+                    self.service.set(SERVICE, "Type", "notify");
+                    self.service.set(SERVICE, "NotifyAccess", "all");
+                    c.add("-d");
+                }
+                if !unit.has_key(SERVICE, "SyslogIdentifier") {
+                    self.service.set(SERVICE, "SyslogIdentifier", "%N");
+                }
+            }
+            Run::NoNewPrivileges => {
+                if unit.lookup_bool_or(G, "NoNewPrivileges", false) {
+                    c.add("--security-opt=no-new-privileges");
+                }
+            }
+            // `label:disable` and `label:nested` before 5.3.
+            Run::LabelDisable => {
+                if unit.lookup_bool_or(G, "SecurityLabelDisable", false) {
+                    c.add2(
+                        "--security-opt",
+                        if old {
+                            "label:disable"
+                        } else {
+                            "label=disable"
+                        },
+                    );
+                }
+            }
+            Run::LabelNested => {
+                if unit.lookup_bool_or(G, "SecurityLabelNested", false) {
+                    c.add2(
+                        "--security-opt",
+                        if old { "label:nested" } else { "label=nested" },
+                    );
+                }
+            }
+            Run::LabelOpts => {
+                for (key, prefix) in [
+                    ("SecurityLabelType", "label=type:"),
+                    ("SecurityLabelFileType", "label=filetype:"),
+                    ("SecurityLabelLevel", "label=level:"),
+                ] {
+                    if let Some(v) = unit.lookup_nonempty(G, key) {
+                        c.add2("--security-opt", format!("{prefix}{v}"));
+                    }
+                }
+            }
+            Run::AppArmor => {
+                if let Some(v) = unit.lookup_nonempty(G, "AppArmor") {
+                    c.add2("--security-opt", format!("apparmor={v}"));
+                }
+            }
+            Run::Devices => {
+                for dev in unit.lookup_all_strv(G, "AddDevice") {
+                    let dev = match dev.strip_prefix('-') {
+                        Some(rest) => {
+                            let host = rest.split(':').next().unwrap_or("");
+                            if !(ctx.exists)(host) {
+                                continue;
+                            }
+                            rest.to_string()
+                        }
+                        None => dev,
+                    };
+                    flag(c, "--device", dev);
+                }
+            }
+            Run::Seccomp => {
+                if let Some(s) = unit.lookup(G, "SeccompProfile") {
+                    c.add2("--security-opt", format!("seccomp={s}"));
+                }
+            }
+            Run::Capabilities => {
+                for cap in unit.lookup_all_strv(G, "DropCapability") {
+                    flag(c, "--cap-drop", cap.to_lowercase());
+                }
+                for cap in unit.lookup_all_strv(G, "AddCapability") {
+                    flag(c, "--cap-add", cap.to_lowercase());
+                }
+            }
+            Run::Sysctl => {
+                for s in unit.lookup_all_strv(G, "Sysctl") {
+                    flag(c, "--sysctl", s);
+                }
+            }
+            Run::ReadOnly => {
+                if let Some(ro) = unit.lookup_bool(G, "ReadOnly") {
+                    c.add_bool("--read-only", ro);
+                }
+            }
+            Run::VolatileTmp => {
+                let read_only = unit.lookup_bool(G, "ReadOnly");
+                if unit.lookup_bool_or(G, "VolatileTmp", false) && read_only != Some(true) {
+                    c.add2("--tmpfs", "/tmp:rw,size=512M,mode=1777");
+                }
+            }
+            Run::User => handle_user(ctx, unit, G, c)?,
+            Run::UserMappings => handle_user_mappings(ctx, unit, G, c, true)?,
+            Run::Volumes => add_volumes(ctx, unit, self.service, G, self.infos, c)?,
+            Run::AutoUpdate => {
+                if let Some(u) = unit.lookup_nonempty(G, "AutoUpdate") {
+                    c.add2("--label", format!("io.containers.autoupdate={u}"));
+                }
+            }
+            Run::Expose => {
+                for p in unit.lookup_all(G, "ExposeHostPort") {
+                    let p = p.trim();
+                    if !is_port_range(p) {
+                        return Err(format!("invalid port format '{p}'").into());
+                    }
+                    flag(c, "--expose", p.to_string());
+                }
+            }
+            Run::Publish => handle_publish_ports(ctx, unit, G, c)?,
+            Run::Masks => {
+                for m in unit.lookup_all_args(G, "Mask") {
+                    c.add2("--security-opt", format!("mask={m}"));
+                }
+                for m in unit.lookup_all_args(G, "Unmask") {
+                    c.add2("--security-opt", format!("unmask={m}"));
+                }
+            }
+            Run::EnvFiles => {
+                for f in unit.lookup_all_args(G, "EnvironmentFile") {
+                    c.add2("--env-file", absolute_path(unit, &f));
+                }
+            }
+            Run::Secrets => {
+                for s in unit.lookup_all_args(G, "Secret") {
+                    c.add2("--secret", s);
+                }
+            }
+            Run::Mounts => {
+                for m in unit.lookup_all_args(G, "Mount") {
+                    let m = resolve_mount(ctx, unit, self.service, &m, self.infos)?;
+                    c.add2("--mount", m);
+                }
+            }
+            Run::Pod => {
+                let Some(pod) = unit.lookup_nonempty(G, "Pod") else {
+                    return Ok(());
+                };
+                if !pod.ends_with(".pod") {
+                    return Err(format!("pod {pod} is not Quadlet based").into());
+                }
+                let Some(info) = self.infos.get_mut(&pod) else {
+                    return Err(format!("quadlet pod unit {pod} does not exist").into());
+                };
+                if ctx.release < V5_6 {
+                    // Before 5.6 the pod was joined through its id file.
+                    c.add2("--pod-id-file", format!("%t/{}.pod-id", info.service_name));
+                } else {
+                    c.add2("--pod", info.resource_name.clone());
+                }
+                let svc = info.service_file();
+                if unit.lookup_bool_or(G, "StartWithPod", true) {
+                    info.containers_to_start.push(self.service.filename.clone());
+                }
+                self.service.add(UNIT, "BindsTo", &svc);
+                self.service.add(UNIT, "After", &svc);
+            }
+            Run::PodmanArgs => add_podman_args(unit, G, c),
+            Run::Image => {
+                if !self.image.is_empty() {
+                    c.add(self.image);
+                } else {
+                    c.add2("--rootfs", self.rootfs);
+                }
+            }
+            Run::Exec => match unit.lookup_last_args(G, "Exec") {
+                Ok(Some(a)) => c.args.extend(a),
+                Ok(None) => {}
+                Err(e) => self.warnings.push(e.to_string()),
+            },
+            Run::Key(key) => self.old_key(key, c)?,
+        }
+        Ok(())
+    }
+
+    /// The keys that had their own code before podman 5.3.
+    fn old_key(&mut self, key: &str, c: &mut Cmd) -> Res<()> {
+        const G: &str = "Container";
+        let unit = self.unit;
+        let last = || unit.lookup(G, key);
+        let nonempty = || unit.lookup_nonempty(G, key);
+        match key {
+            "Timezone" => {
+                if let Some(v) = nonempty() {
+                    c.add(format!("--tz={v}"));
+                }
+            }
+            "NetworkAlias" | "StopSignal" | "StopTimeout" | "PidsLimit" | "IP" | "IP6" | "Pull" => {
+                let f = match key {
+                    "NetworkAlias" => "--network-alias",
+                    "StopSignal" => "--stop-signal",
+                    "StopTimeout" => "--stop-timeout",
+                    "PidsLimit" => "--pids-limit",
+                    "IP" => "--ip",
+                    "IP6" => "--ip6",
+                    _ => "--pull",
+                };
+                if key == "NetworkAlias" {
+                    for v in unit.lookup_all(G, key) {
+                        c.add2(f, v);
+                    }
+                } else if let Some(v) = nonempty() {
+                    c.add2(f, v);
+                }
+            }
+            "RunInit" | "ReadOnlyTmpfs" | "EnvironmentHost" => {
+                let f = match key {
+                    "RunInit" => "--init",
+                    "ReadOnlyTmpfs" => "--read-only-tmpfs",
+                    _ => "--env-host",
+                };
+                if let Some(v) = unit.lookup_bool(G, key) {
+                    c.add_bool(f, v);
+                }
+            }
+            "Ulimit" => {
+                // One value before 5.0, every value since.
+                if self.ctx.release >= V5_0 {
+                    for v in unit.lookup_all(G, key) {
+                        c.add2("--ulimit", v);
+                    }
+                } else if let Some(v) = nonempty() {
+                    c.add2("--ulimit", v);
+                }
+            }
+            "DNS" | "DNSOption" | "DNSSearch" => {
+                let f = match key {
+                    "DNS" => "--dns",
+                    "DNSOption" => "--dns-option",
+                    _ => "--dns-search",
+                };
+                for v in unit.lookup_all(G, key) {
+                    c.add(format!("{f}={v}"));
+                }
+            }
+            "GroupAdd" => {
+                for v in unit.lookup_all(G, key) {
+                    c.add(format!("--group-add={v}"));
+                }
+            }
+            // Written whenever the key is set, even empty.
+            "ShmSize" => {
+                if let Some(v) = last() {
+                    c.add(format!("--shm-size={v}"));
+                }
+            }
+            "WorkingDir" => {
+                if let Some(v) = last() {
+                    c.add(format!("-w={v}"));
+                }
+            }
+            "HostName" => {
+                if let Some(v) = last() {
+                    c.add2("--hostname", v);
+                }
+            }
+            "Tmpfs" => {
+                for v in unit.lookup_all(G, key) {
+                    if v.matches(':').count() > 1 {
+                        return Err(format!("invalid tmpfs format '{v}'").into());
+                    }
+                    c.add2("--tmpfs", v);
+                }
+            }
+            "Environment" | "Label" | "Annotation" => {
+                emit_key(self.ctx, unit, G, EmitGroup::Keyval, key, c, self.warnings);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 fn convert_network(
@@ -1011,7 +1683,7 @@ fn convert_network(
 ) -> Res<UnitFile> {
     const G: &str = "Network";
     let mut service = init_service(ctx, unit, infos, UnitKind::Network)?;
-    let name = resource_name(unit, G, "NetworkName");
+    let name = resource_name(unit, G, "NetworkName", ctx.release);
     if unit.lookup_bool_or(G, "NetworkDeleteOnStop", false) {
         let mut s = base_cmd(ctx, unit, G);
         s.add2("network", "rm");
@@ -1063,7 +1735,7 @@ fn convert_volume(
 ) -> Res<UnitFile> {
     const G: &str = "Volume";
     let mut service = init_service(ctx, unit, infos, UnitKind::Volume)?;
-    let name = resource_name(unit, G, "VolumeName");
+    let name = resource_name(unit, G, "VolumeName", ctx.release);
     let mut c = base_cmd(ctx, unit, G);
     c.args
         .extend(["volume", "create", "--ignore"].map(String::from));
@@ -1077,7 +1749,7 @@ fn convert_volume(
         let img = unit
             .lookup(G, "Image")
             .ok_or_else(|| "the key Image is mandatory when using the image driver".to_string())?;
-        let img = handle_image_source(&img, &mut service, infos)?;
+        let img = handle_image_source(ctx, &img, &mut service, infos)?;
         opts.push_str(&img);
     } else {
         opts.push_str("o=");
@@ -1139,7 +1811,12 @@ fn convert_volume(
 fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile> {
     const G: &str = "Kube";
     let mut service = init_service(ctx, unit, infos, UnitKind::Kube)?;
-    let yamls = unit.lookup_all_strv(G, "Yaml");
+    // Several Yaml= since 5.7; before, the last one.
+    let yamls = if ctx.release >= V5_7 {
+        unit.lookup_all_strv(G, "Yaml")
+    } else {
+        unit.lookup_nonempty(G, "Yaml").into_iter().collect()
+    };
     if yamls.is_empty() {
         return Err("no Yaml key specified".into());
     }
@@ -1149,7 +1826,7 @@ fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile
     let stype = service.lookup(SERVICE, "Type");
     if let Some(t) = &stype {
         if t != "notify" && t != "oneshot" {
-            return Err(format!("invalid service Type '{t}'"));
+            return Err(format!("invalid service Type '{t}'").into());
         }
     }
     if stype.as_deref() != Some("oneshot") {
@@ -1166,8 +1843,8 @@ fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile
         c.add(format!("--service-exit-code-propagation={e}"));
     }
     handle_log(unit, G, &mut c);
-    handle_user_mappings(unit, G, &mut c, false)?;
-    add_networks(unit, G, &mut service, infos, &mut c)?;
+    handle_user_mappings(ctx, unit, G, &mut c, false)?;
+    add_networks(ctx, unit, G, &mut service, infos, &mut c)?;
     for u in unit.lookup_all_strv(G, "AutoUpdate") {
         let mut annotation = "--annotation=io.containers.autoupdate".to_string();
         let mut typ = u.clone();
@@ -1181,7 +1858,7 @@ fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile
     for cm in unit.lookup_all_strv(G, "ConfigMap") {
         c.add2("--configmap", absolute_path(unit, &cm));
     }
-    handle_publish_ports(unit, G, &mut c);
+    handle_publish_ports(ctx, unit, G, &mut c)?;
     add_podman_args(unit, G, &mut c);
     c.args.extend(yamls.iter().cloned());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
@@ -1192,7 +1869,7 @@ fn convert_kube(ctx: &Ctx, unit: &UnitFile, infos: &mut InfoMap) -> Res<UnitFile
     }
     stop.args.extend(yamls);
     service.add_cmdline(SERVICE, "ExecStopPost", &stop.args);
-    handle_set_working_directory(unit, &mut service, G)?;
+    handle_set_working_directory(ctx, unit, &mut service, G)?;
     Ok(service)
 }
 
@@ -1227,11 +1904,15 @@ fn convert_build(
     warnings: &mut Vec<String>,
 ) -> Res<UnitFile> {
     const G: &str = "Build";
-    let mut service = init_service(ctx, unit, infos, UnitKind::Build)?;
-    if infos
+    let no_tag = infos
         .get(&unit.filename)
-        .is_none_or(|i| i.resource_name.is_empty())
-    {
+        .is_none_or(|i| i.resource_name.is_empty());
+    // Before 5.6 a missing ImageTag failed before the unknown keys.
+    if no_tag && ctx.release < V5_6 {
+        return Err("no ImageTag key specified".into());
+    }
+    let mut service = init_service(ctx, unit, infos, UnitKind::Build)?;
+    if no_tag {
         return Err("no ImageTag key specified".into());
     }
     let mut c = base_cmd(ctx, unit, G);
@@ -1243,12 +1924,12 @@ fn convert_build(
     emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
     emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
     emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
-    add_networks(unit, G, &mut service, infos, &mut c)?;
+    add_networks(ctx, unit, G, &mut service, infos, &mut c)?;
     for s in unit.lookup_all_args(G, "Secret") {
         c.add2("--secret", s);
     }
-    add_volumes(unit, &mut service, G, infos, &mut c)?;
-    let context = handle_set_working_directory(unit, &mut service, G)?;
+    add_volumes(ctx, unit, &mut service, G, infos, &mut c)?;
+    let context = handle_set_working_directory(ctx, unit, &mut service, G)?;
     let wd = service
         .lookup(SERVICE, "WorkingDirectory")
         .unwrap_or_default();
@@ -1262,7 +1943,11 @@ fn convert_build(
     add_podman_args(unit, G, &mut c);
     if !context.is_empty() {
         c.add(context);
-    } else if !starts_with_specifier(&file) && !file.starts_with('/') && !is_url(&file) {
+    } else if !(starts_with_specifier(&file) && ctx.release >= V5_7)
+        && !file.starts_with('/')
+        && !is_url(&file)
+    {
+        // A File= starting with a specifier counts as absolute since 5.7.
         if wd.is_empty() {
             return Err(
                 "relative path in File key requires SetWorkingDirectory key to be set".into(),
@@ -1318,44 +2003,80 @@ fn convert_pod(
     if !unit.has_key(SERVICE, "SyslogIdentifier") {
         service.set(SERVICE, "SyslogIdentifier", "%N");
     }
+    // Before 5.6 the pod's id went to a file that every command used.
+    let id_file = ctx.release < V5_6;
     let mut start = base_cmd(ctx, unit, G);
     start.add2("pod", "start");
-    start.add(name.clone());
+    if id_file {
+        start.add("--pod-id-file=%t/%N.pod-id");
+    } else {
+        start.add(name.clone());
+    }
     service.add_cmdline(SERVICE, "ExecStart", &start.args);
 
     let mut stop = base_cmd(ctx, unit, G);
     stop.add2("pod", "stop");
+    if id_file {
+        stop.add("--pod-id-file=%t/%N.pod-id");
+    }
     let timeout = unit.lookup(G, "StopTimeout").unwrap_or_else(|| "10".into());
     stop.add2("--ignore", format!("--time={timeout}"));
-    stop.add(name.clone());
+    if !id_file {
+        stop.add(name.clone());
+    }
     service.add_cmdline(SERVICE, "ExecStop", &stop.args);
 
     let mut post = base_cmd(ctx, unit, G);
     post.add2("pod", "rm");
+    if id_file {
+        post.add("--pod-id-file=%t/%N.pod-id");
+    }
     post.add2("--ignore", "--force");
-    post.add(name.clone());
+    if !id_file {
+        post.add(name.clone());
+    }
     service.add_cmdline(SERVICE, "ExecStopPost", &post.args);
 
     let mut pre = base_cmd(ctx, unit, G);
     pre.add2("pod", "create");
-    pre.add2("--infra-conmon-pidfile=%t/%N.pid", "--replace");
-    pre.add("--exit-policy");
-    pre.add(
-        unit.lookup(G, "ExitPolicy")
-            .unwrap_or_else(|| "stop".into()),
-    );
-    handle_user_mappings(unit, G, &mut pre, true)?;
-    handle_publish_ports(unit, G, &mut pre);
+    if id_file {
+        // The exit policy was fixed before 5.6 (no ExitPolicy key).
+        pre.add("--infra-conmon-pidfile=%t/%N.pid");
+        pre.add2("--pod-id-file=%t/%N.pod-id", "--exit-policy=stop");
+        pre.add("--replace");
+    } else {
+        pre.add2("--infra-conmon-pidfile=%t/%N.pid", "--replace");
+        pre.add("--exit-policy");
+        pre.add(
+            unit.lookup(G, "ExitPolicy")
+                .unwrap_or_else(|| "stop".into()),
+        );
+    }
+    // User namespaces for pods arrived in 5.3.
+    if ctx.release >= V5_3 {
+        handle_user_mappings(ctx, unit, G, &mut pre, true)?;
+    }
+    handle_publish_ports(ctx, unit, G, &mut pre)?;
     emit(ctx, unit, G, EmitGroup::Keyval, &mut pre, warnings);
-    add_networks(unit, G, &mut service, infos, &mut pre)?;
+    add_networks(ctx, unit, G, &mut service, infos, &mut pre)?;
     emit(ctx, unit, G, EmitGroup::String, &mut pre, warnings);
     emit(ctx, unit, G, EmitGroup::Strings, &mut pre, warnings);
-    add_volumes(unit, &mut service, G, infos, &mut pre)?;
-    pre.add2("--infra-name", format!("{name}-infra"));
-    pre.add2("--name", name);
+    add_volumes(ctx, unit, &mut service, G, infos, &mut pre)?;
+    // The infra container got its own name in 5.3; before, `--name=NAME`.
+    if ctx.release >= V5_3 {
+        pre.add2("--infra-name", format!("{name}-infra"));
+        pre.add2("--name", name);
+    } else {
+        pre.add(format!("--name={name}"));
+    }
     add_podman_args(unit, G, &mut pre);
     service.add_cmdline(SERVICE, "ExecStartPre", &pre.args);
-    service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
+    // Before 5.6 this replaced the unit's own last `Environment=`.
+    if ctx.release < V5_6 {
+        service.set(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
+    } else {
+        service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
+    }
     service.set(SERVICE, "Type", "forking");
     service.set(SERVICE, "Restart", "on-failure");
     service.set(SERVICE, "PIDFile", "%t/%N.pid");
@@ -1366,6 +2087,7 @@ fn convert_pod(
 // Mount= (CSV, as Go's encoding/csv reads and writes it)
 
 fn resolve_mount(
+    ctx: &Ctx,
     unit: &UnitFile,
     service: &mut UnitFile,
     mount: &str,
@@ -1385,11 +2107,20 @@ fn resolve_mount(
         }
         mount_type = Some(kv[1].to_string());
     }
-    let mount_type = mount_type.unwrap_or_else(|| "volume".into());
-    if !matches!(
-        mount_type.as_str(),
-        "volume" | "bind" | "glob" | "image" | "artifact"
-    ) {
+    // A mount without `type=` is a volume since 5.6; an error before.
+    let mount_type = match mount_type {
+        Some(t) => t,
+        None if ctx.release >= V5_6 => "volume".into(),
+        None => return Err("incorrect mount format: should be --mount type=<bind|glob|tmpfs|volume>,[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]".into()),
+    };
+    // Sources are resolved for image mounts since 5.3, artifacts since 5.7.
+    let resolved_type = match mount_type.as_str() {
+        "volume" | "bind" | "glob" => true,
+        "image" => ctx.release >= V5_3,
+        "artifact" => ctx.release >= V5_7,
+        _ => false,
+    };
+    if !resolved_type {
         return Ok(mount.to_string());
     }
     let mut source_index: Option<usize> = None;
@@ -1407,7 +2138,7 @@ fn resolve_mount(
             original = v.to_string();
         }
     }
-    let resolved = handle_storage_source(unit, service, &original, infos, true)?;
+    let resolved = handle_storage_source(ctx, unit, service, &original, infos, true)?;
     // With no source the empty source is refused above, so an index exists.
     if let Some(i) = source_index {
         tokens[i] = format!("source={resolved}");
@@ -1463,7 +2194,7 @@ fn csv_read(input: &str) -> Res<Vec<Vec<String>>> {
                                     "record on line {record_line}; parse error on line {}, column {}: extraneous or missing \" in quoted-field",
                                     li + 1,
                                     0
-                                ));
+                                ).into());
                             }
                         }
                     }
@@ -1481,7 +2212,7 @@ fn csv_read(input: &str) -> Res<Vec<Vec<String>>> {
                         return Err(format!(
                             "parse error on line {li}, column {}: extraneous or missing \" in quoted-field",
                             i + 1
-                        ));
+                        ).into());
                     }
                 }
             } else {
@@ -1495,7 +2226,8 @@ fn csv_read(input: &str) -> Res<Vec<Vec<String>>> {
                     return Err(format!(
                         "parse error on line {li}, column {}: bare \" in non-quoted field",
                         i + f[..q].chars().count() + 1
-                    ));
+                    )
+                    .into());
                 }
                 fields.push(f.to_string());
                 match end {

@@ -129,6 +129,9 @@ pub struct DryRun {
     pub log: Vec<String>,
     /// Whether podman would exit with status 1.
     pub failed: bool,
+    /// The release's generator crashes (its message): stdout stops after
+    /// the units before, it exits with status 2.
+    pub panic: Option<String>,
     /// Files the release's generator skipped without a word (podman before
     /// 5.0 never reported a file it could not parse), with the reason.
     pub quiet: Vec<String>,
@@ -471,7 +474,7 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
     for l in &units {
         infos.insert(
             l.unit.filename.clone(),
-            convert::initial_info(&l.unit, l.kind),
+            convert::initial_info(&l.unit, l.kind, release),
         );
     }
     let podman = opts
@@ -508,13 +511,38 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
             .get(&l.unit.filename)
             .map(|i| i.service_name.clone())
             .unwrap_or_default();
+        let mut panic = None;
         let (result, conv_warnings) = match convert::convert(&ctx, &l.unit, l.kind, &mut infos) {
             Ok(c) => (Ok(c.service.to_text()), c.warnings),
+            Err(f) if f.panic => {
+                panic = Some(f.error.clone());
+                (
+                    Err(format!(
+                        "podman {release}'s generator crashes on {:?} ({}): no later unit is generated",
+                        l.unit.filename, f.error
+                    )),
+                    f.warnings,
+                )
+            }
             Err(f) => (
                 Err(format!("converting {:?}: {}", l.unit.filename, f.error)),
                 f.warnings,
             ),
         };
+        if let Some(p) = panic {
+            out.units.push(UnitOutcome {
+                file_name: l.unit.filename.clone(),
+                path: l.path.clone(),
+                service_name,
+                result,
+                warnings,
+            });
+            // The process dies: gathered errors are never printed.
+            out.log = log.lines;
+            out.failed = true;
+            out.panic = Some(p);
+            return out;
+        }
         if !conv_warnings.is_empty() {
             if release >= v(5, 5) {
                 log.info(conv_warnings.join("\n"));

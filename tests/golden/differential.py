@@ -41,7 +41,12 @@ VALUES = [
     'auto', 'keep-id', 'manual', 'uid=1', '0:1:2', 'host', 'db.network:ip=1.2.3.4', 'SIGHUP',
     '/bin/cmd arg', 'yaml', 'unit', 'file', 'https://github.com/a/b', 'mixed', 'notify', 'oneshot',
     'healthy', 'ALL', 'CAP_NET_ADMIN', 'a\\', '"unterminated', 'é ü', 'tab\tsep', '\\n', 'a "" b', '80',
-    '80-90/udp', 'http', 'image', 'bind', 'ext4', 'rw,noatime', 'NotAKey']
+    '80-90/udp', 'http', 'image', 'bind', 'ext4', 'rw,noatime', 'NotAKey',
+    # release differences: mounts without source or type, image mounts, templates, octal escapes,
+    # quotes podman strips differently, bare words in key=value lists, published ports
+    'type=bind,target=/x', 'target=/t', 'type=image,source=db.image,target=/i', 'web@.volume:/w',
+    'web@i.network', 'web@.pod', '""a""', '"a" "b"', 'a\\101b', '\\060', 'K', 'K=V L',
+    '[::1]:80:81', '0.0.0.0:8080:80/tcp', '1:2:3:4', 'x:80', ':/d', '.']
 
 
 JUNK = ['\\', '', '   ', '# c \\', '[Unit]', 'garbage line', '=novalue', ' Spaced Key = v ',
