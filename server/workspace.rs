@@ -415,6 +415,18 @@ pub fn classify(path: &Path) -> FileRole {
     FileRole::Other
 }
 
+/// Whether a path lies in a folder that only podman's rootless (user)
+/// generator reads: `~/.config/containers/systemd/`, or a
+/// `containers/systemd/users/` tree (`/etc/containers/systemd/users/`), in a
+/// repository as well as on a live system.
+pub fn is_rootless_path(path: &Path) -> bool {
+    let parts: Vec<&std::ffi::OsStr> = path.parent().map_or(Vec::new(), |p| p.iter().collect());
+    parts.windows(3).any(|w| {
+        (w[0] == ".config" && w[1] == "containers" && w[2] == "systemd")
+            || (w[0] == "containers" && w[1] == "systemd" && w[2] == "users")
+    })
+}
+
 /// Expands unit roots into podman's ordered list of search directories: each
 /// root, then its subdirectories depth-first in name order, symlinks
 /// resolved, each directory once, `*.d` directories skipped. A root that does
@@ -747,14 +759,31 @@ impl Workspace {
     /// `.conf` files; the first file of each base name wins; the survivors
     /// sorted by base name.
     pub fn dropins(&self, name: &UnitName) -> Vec<PathBuf> {
+        self.dropins_with(&name.dropin_dir_names(), false)
+    }
+
+    /// [`Workspace::dropins`] for given candidate directory names (most
+    /// specific first); `dir_major` searches every name in one search
+    /// directory before the next directory (podman before 5.6).
+    pub fn dropins_with(&self, candidates: &[String], dir_major: bool) -> Vec<PathBuf> {
         let mut chosen: BTreeMap<&str, PathBuf> = BTreeMap::new();
-        for cand in name.dropin_dir_names() {
+        let mut visit = |dir: PathBuf| {
+            if let Some(confs) = self.dropin_dirs.get(&dir) {
+                for c in confs {
+                    chosen.entry(c.as_str()).or_insert_with(|| dir.join(c));
+                }
+            }
+        };
+        if dir_major {
             for d in &self.dirs {
-                let dir = d.join(&cand);
-                if let Some(confs) = self.dropin_dirs.get(&dir) {
-                    for c in confs {
-                        chosen.entry(c.as_str()).or_insert_with(|| dir.join(c));
-                    }
+                for cand in candidates {
+                    visit(d.join(cand));
+                }
+            }
+        } else {
+            for cand in candidates {
+                for d in &self.dirs {
+                    visit(d.join(cand));
                 }
             }
         }
@@ -973,6 +1002,27 @@ mod tests {
         ));
         assert_eq!(classify(Path::new("/etc/foo.conf")), FileRole::Other);
         assert_eq!(classify(Path::new("/x/k.yaml")), FileRole::Yaml);
+    }
+
+    #[test]
+    fn rootless_folders() {
+        for p in [
+            "/home/me/.config/containers/systemd/a.container",
+            "dotfiles/.config/containers/systemd/sub/a.container",
+            "/etc/containers/systemd/users/a.container",
+            "/etc/containers/systemd/users/1000/a.container",
+            "repo/containers/systemd/users/x.container.d/10.conf",
+        ] {
+            assert!(is_rootless_path(Path::new(p)), "{p}");
+        }
+        for p in [
+            "/etc/containers/systemd/a.container",
+            "/srv/users/a.container",
+            "/home/me/.config/systemd/a.container",
+            "/etc/containers/systemd/users.container",
+        ] {
+            assert!(!is_rootless_path(Path::new(p)), "{p}");
+        }
     }
 
     #[test]

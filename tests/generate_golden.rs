@@ -232,9 +232,6 @@ fn check(case: &Path, user: bool) -> Result<(), String> {
     for m in &dr.log {
         got_err.push_str(&format!("quadlet-generator[PID]: {}\n", anon(m)));
     }
-    if dr.failed {
-        got_err.push_str("quadlet-generator[PID]: processing encountered some errors\n");
-    }
     let name = case
         .file_name()
         .unwrap_or_default()

@@ -1,7 +1,7 @@
 //! The parser never fails and never loses a byte: random inputs built from
 //! the characters that matter to the grammar keep every invariant.
 
-use quadlet_ls::syntax::{parse, LineKind};
+use quadlet_ls::syntax::{parse, parse_with, Dialect, LineKind};
 
 /// A small deterministic generator, so failures reproduce.
 struct XorShift(u64);
@@ -31,6 +31,7 @@ const ATOMS: &[&str] = &[
     "\t",
     "#",
     ";",
+    ":",
     "Container",
     "Image",
     "Exec",
@@ -55,7 +56,17 @@ fn random_inputs_keep_invariants() {
     for _ in 0..3000 {
         let n = (rng.next() % 40) as usize;
         let text: String = (0..n).map(|_| rng.pick(ATOMS)).collect();
-        let doc = parse(&text);
+        for dialect in [Dialect::Current, Dialect::V4] {
+            check_invariants(&text, dialect);
+        }
+    }
+}
+
+fn check_invariants(text: &str, dialect: Dialect) {
+    let text = text.to_string();
+    {
+        let doc = parse_with(&text, dialect);
+        assert_eq!(doc.dialect, dialect);
 
         // Lines tile the text, in order.
         let mut pos = 0;
@@ -104,5 +115,10 @@ fn huge_inputs_parse_linearly_without_stack_growth() {
     let doc = parse(&text);
     let e = doc.last("Container", "Exec").expect("entry");
     assert_eq!(e.value.len(), 1 + 200_000);
+    assert_eq!(e.pieces.len(), 200_001);
+    // podman 4's rules keep the indentation: `a` plus 200,000 ` b`.
+    let doc = parse_with(&text, Dialect::V4);
+    let e = doc.last("Container", "Exec").expect("entry");
+    assert_eq!(e.value.len(), 1 + 2 * 200_000);
     assert_eq!(e.pieces.len(), 200_001);
 }

@@ -22,6 +22,7 @@ mod util;
 mod values;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::generate::load::{Fate, LoadError};
 use crate::model::{Source, Unit};
 use crate::schema::Version;
 use crate::syntax::{Document, LineKind};
@@ -169,6 +170,16 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         Severity::Error,
         "a unit or drop-in file that cannot be read",
     ),
+    (
+        "shadowed-unit",
+        Severity::Warning,
+        "a unit file podman does not load because an earlier file has the same name",
+    ),
+    (
+        "dropped-unit",
+        Severity::Error,
+        "a unit podman drops because another file in its folder does not parse",
+    ),
 ];
 
 /// Every code quadlet-ls reports: the unit checks, then the Kubernetes YAML
@@ -193,6 +204,9 @@ pub(crate) struct FileCtx<'a> {
     pub opts: &'a Options,
     /// True for the unit file itself, false for a drop-in.
     pub is_main: bool,
+    /// Checked as a rootless unit: `--user`, or a file in a rootless unit
+    /// folder ([`crate::workspace::is_rootless_path`]).
+    pub user: bool,
 }
 
 /// How many units a drop-in is checked against, merged, when it is checked
@@ -218,6 +232,9 @@ pub fn check_file(ws: &Workspace, path: &Path, text: &str, opts: &Options) -> Ve
                     .filter(|(i, _)| *i == 0)
                     .map(|(_, d)| d),
             );
+            if let Some(by) = shadowed_by(ws, path, &unit.name.file_name) {
+                out.push(shadowed(&unit.sources[0], unit.name.kind, &by));
+            }
             out
         }
         FileRole::DropIn { dir_name, kind } => {
@@ -280,12 +297,15 @@ pub fn unreadable(path: &Path, err: &dyn std::fmt::Display) -> FileResult {
     }
 }
 
-/// Checks every unit of a workspace and their drop-ins, each file once, on
-/// up to two threads. Returns one result per file, in path order. Used by
-/// `quadlet-ls lint`. Drop-ins that apply to no unit are not included (see
-/// [`check_file`]).
+/// Checks every unit file of a workspace (those podman leaves out for
+/// another file of the same name too) and their drop-ins, each file once, on
+/// up to two threads, and says which units podman will not load
+/// (`shadowed-unit`, `dropped-unit`). Returns one result per file, in path
+/// order. Used by `quadlet-ls lint`. Drop-ins that apply to no unit are not
+/// included (see [`check_file`]).
 pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<FileResult> {
-    let units = ws.units();
+    let units: Vec<PathBuf> = ws.all_unit_files().to_vec();
+    let units = units.as_slice();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(2);
@@ -317,6 +337,20 @@ pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<FileResult> {
             }
         }
     }
+    for (path, fate) in crate::generate::load::plan(ws) {
+        let Some(r) = by_path.get_mut(&path) else {
+            continue;
+        };
+        let Some(name) = unit_name(&path) else {
+            continue;
+        };
+        let src = Source::new(path.clone(), r.text.clone());
+        match fate {
+            Fate::Shadowed { by } => r.diagnostics.push(shadowed(&src, name.kind, &by)),
+            Fate::Dropped { broken } => r.diagnostics.push(dropped(&src, name.kind, &broken)),
+            Fate::Loaded | Fate::Unparsable(_) => {}
+        }
+    }
     let mut out: Vec<FileResult> = by_path
         .into_values()
         .map(|mut r| {
@@ -328,17 +362,13 @@ pub fn check_workspace(ws: &Workspace, opts: &Options) -> Vec<FileResult> {
     out
 }
 
-fn check_units(
-    ws: &Workspace,
-    units: &[crate::workspace::UnitEntry],
-    opts: &Options,
-) -> Vec<FileResult> {
+fn check_units(ws: &Workspace, units: &[PathBuf], opts: &Options) -> Vec<FileResult> {
     let mut out = Vec::new();
-    for entry in units {
-        let (unit, errors) = match Unit::load(ws, &entry.path, None) {
+    for path in units {
+        let (unit, errors) = match Unit::load(ws, path, None) {
             Ok(u) => u,
             Err(e) => {
-                out.push(unreadable(&entry.path, &e));
+                out.push(unreadable(path, &e));
                 continue;
             }
         };
@@ -388,6 +418,7 @@ pub fn check_source(
         kind,
         opts,
         is_main,
+        user: opts.user || crate::workspace::is_rootless_path(&src.path),
     };
     let mut out = Vec::new();
     syntax::check(&cx, &mut out);
@@ -467,6 +498,74 @@ fn disabled_lines(doc: &Document, text: &str) -> HashMap<usize, BTreeSet<String>
         out.entry(i + 1).or_default().extend(codes);
     }
     out
+}
+
+/// The file that claims this unit's name when it is not `path` itself:
+/// podman loads that one and never reads `path`. Cost: one lookup and one
+/// parse (bounded by the file, not the workspace) in the usual case.
+fn shadowed_by(ws: &Workspace, path: &Path, name: &str) -> Option<PathBuf> {
+    let first = ws.unit(name)?;
+    if first.path == path {
+        // First of its name: it claims the name when it parses, and is
+        // refused on its own (`syntax`) when it does not.
+        return None;
+    }
+    crate::generate::load::claimant(ws, name).filter(|c| c != path)
+}
+
+/// `other` as seen from the folder of `from` (`../Fedora/x.container`).
+fn relative_display(from: &Path, other: &Path) -> String {
+    let base: Vec<_> = from
+        .parent()
+        .map_or(Vec::new(), |p| p.components().collect());
+    let to: Vec<_> = other.components().collect();
+    let common = base.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return other.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); base.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+fn shadowed(src: &Source, kind: UnitKind, by: &Path) -> Diagnostic {
+    util::diag(
+        "shadowed-unit",
+        util::section_anchor(&src.doc, kind.section()),
+        format!(
+            "podman does not load this file: {} has the same name and comes first in the unit search path (this file is checked as if it were loaded)",
+            relative_display(&src.path, by)
+        ),
+    )
+}
+
+fn dropped(src: &Source, kind: UnitKind, broken: &[LoadError]) -> Diagnostic {
+    let names: Vec<String> = broken
+        .iter()
+        .map(|b| {
+            let name = relative_display(&src.path, &b.path);
+            match b.line {
+                Some(l) => format!("{name} (line {l})"),
+                None => name,
+            }
+        })
+        .collect();
+    let (list, verb) = match names.as_slice() {
+        [one] => (one.clone(), "does"),
+        [init @ .., last] => (format!("{} and {last}", init.join(", ")), "do"),
+        [] => (String::new(), "does"),
+    };
+    util::diag(
+        "dropped-unit",
+        util::section_anchor(&src.doc, kind.section()),
+        format!(
+            "podman drops this unit: {list} in the same folder {verb} not parse, and the generator then skips every unit of the folder"
+        ),
+    )
 }
 
 /// The unit name of a path, if it is a unit file.

@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::workspace::UnitKind;
 
 pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
-    if cx.opts.user {
+    if cx.user {
         user_install_targets(cx, out);
     }
     for e in cx.doc.section_entries("Service") {

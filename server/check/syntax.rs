@@ -36,9 +36,10 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
                 }
                 d
             }
-            SyntaxErrorKind::InvalidSectionName | SyntaxErrorKind::KeyBeforeSection => {
-                diag("syntax", e.span, &e.message)
-            }
+            SyntaxErrorKind::InvalidSectionName
+            | SyntaxErrorKind::KeyBeforeSection
+            | SyntaxErrorKind::InvalidKeyName
+            | SyntaxErrorKind::ParserLoop => diag("syntax", e.span, &e.message),
         };
         out.push(d);
     }

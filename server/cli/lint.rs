@@ -2,22 +2,19 @@
 //! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
 //! warnings with `--deny-warnings`), 2 usage or I/O error.
 
-use super::output;
+use super::{lint_files, output};
 use crate::check::{self, FileResult, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::errln;
 use crate::line_index::{Encoding, LineIndex};
-use crate::model::Unit;
 use crate::schema::Version;
-use crate::workspace::{classify, DiskFs, FileRole, UnitKind, Workspace};
 use clap::{Args, ValueEnum};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -168,9 +165,22 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let (mut results, io_errors) = lint_paths(&paths, &opts);
-    for e in &io_errors {
+    let collected = lint_files::lint_paths(&paths, &opts);
+    for e in collected.io_errors.iter().chain(&collected.usage_errors) {
         errln!("quadlet-ls lint: {e}");
+    }
+    if !collected.usage_errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let io_errors = collected.io_errors;
+    let mut results = collected.results;
+    let nothing = results.is_empty() && io_errors.is_empty();
+    if nothing {
+        let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        errln!(
+            "quadlet-ls lint: warning: nothing to check in {}: no Quadlet unit files, drop-ins or Kubernetes YAML found",
+            list.join(" ")
+        );
     }
     // Count everything, but show at most MAX_SHOWN problems per file.
     let (errors, warnings) = count(&results);
@@ -212,7 +222,7 @@ pub fn run(args: LintArgs) -> ExitCode {
     };
     let status = if !io_errors.is_empty() {
         ExitCode::from(2)
-    } else if errors > 0 || (deny_warnings && warnings > 0) {
+    } else if errors > 0 || (deny_warnings && (warnings > 0 || nothing)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -231,172 +241,6 @@ fn count(results: &[FileResult]) -> (usize, usize) {
         }
     }
     (e, w)
-}
-
-/// Lints the given paths. Returns the results (one per file checked) and
-/// the I/O errors met on the paths themselves.
-pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> (Vec<FileResult>, Vec<String>) {
-    let mut io_errors = Vec::new();
-    let mut roots: Vec<PathBuf> = Vec::new();
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    let mut files: Vec<PathBuf> = Vec::new();
-    for p in paths {
-        let canon = match std::fs::canonicalize(p) {
-            Ok(c) => c,
-            Err(e) => {
-                io_errors.push(format!("{}: {}", p.display(), describe_io(&e)));
-                continue;
-            }
-        };
-        match std::fs::metadata(&canon) {
-            Ok(m) if m.is_dir() => {
-                if let Err(e) = std::fs::read_dir(&canon) {
-                    io_errors.push(format!("{}: {}", p.display(), describe_io(&e)));
-                    continue;
-                }
-                roots.push(canon.clone());
-                dirs.push(canon);
-            }
-            Ok(_) => {
-                if let Some(parent) = canon.parent() {
-                    // The file's own folder (and, for a drop-in, its unit's).
-                    let is_dropin = matches!(classify(&canon), FileRole::DropIn { .. });
-                    let root = if is_dropin {
-                        parent.parent().unwrap_or(parent)
-                    } else {
-                        parent
-                    };
-                    roots.push(root.to_path_buf());
-                }
-                files.push(canon);
-            }
-            Err(e) => io_errors.push(format!("{}: {}", p.display(), describe_io(&e))),
-        }
-    }
-    roots.sort();
-    roots.dedup();
-    let ws = Workspace::load(Arc::new(DiskFs), &roots);
-    let in_dirs = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
-
-    let mut results: Vec<FileResult> = if dirs.is_empty() {
-        Vec::new()
-    } else {
-        check::check_workspace(&ws, opts)
-            .into_iter()
-            .filter(|r| in_dirs(&r.path))
-            .collect()
-    };
-    let mut seen: HashSet<PathBuf> = results.iter().map(|r| r.path.clone()).collect();
-
-    // Drop-ins under the given folders that apply to no unit.
-    for d in ws.dirs().iter().filter(|d| in_dirs(d)) {
-        let Ok(entries) = std::fs::read_dir(d) else {
-            continue;
-        };
-        let mut sub: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "d") && p.is_dir())
-            .collect();
-        sub.sort();
-        for dd in sub {
-            let Ok(confs) = std::fs::read_dir(&dd) else {
-                continue;
-            };
-            let mut confs: Vec<PathBuf> = confs
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-                .collect();
-            confs.sort();
-            for c in confs {
-                if !seen.contains(&c) && matches!(classify(&c), FileRole::DropIn { .. }) {
-                    files.push(c);
-                }
-            }
-        }
-    }
-
-    // Files named on the command line, and stray drop-ins.
-    for f in files {
-        if !seen.insert(f.clone()) {
-            continue;
-        }
-        match classify(&f) {
-            FileRole::Unit(_) | FileRole::DropIn { .. } => match ws.read(&f) {
-                Ok(text) => {
-                    let diagnostics = check::check_file(&ws, &f, &text, opts);
-                    results.push(FileResult {
-                        path: f,
-                        text,
-                        diagnostics,
-                    });
-                }
-                Err(e) => results.push(check::unreadable(&f, &e)),
-            },
-            // YAML is checked below when a .kube unit uses it.
-            FileRole::Yaml | FileRole::Other => {
-                seen.remove(&f);
-            }
-        }
-    }
-
-    // Kubernetes YAML used by the .kube units checked (Yaml= and ConfigMap=
-    // files, resolved as podman resolves them, drop-ins included).
-    let mut yamls: BTreeMap<PathBuf, ()> = BTreeMap::new();
-    for r in &results {
-        if !matches!(classify(&r.path), FileRole::Unit(ref n) if n.kind == UnitKind::Kube) {
-            continue;
-        }
-        let Ok((unit, _)) = Unit::load(&ws, &r.path, Some(r.text.clone())) else {
-            continue;
-        };
-        for f in crate::kube::unit_files(&unit) {
-            let Some(p) = f.path else { continue };
-            if !ws.exists(&p) {
-                continue;
-            }
-            let c = ws.fs().canonicalize(&p).unwrap_or(p);
-            yamls.insert(c, ());
-        }
-    }
-    for (y, ()) in yamls {
-        if seen.contains(&y) || !(in_dirs(&y) || paths_contain_file(paths, &y)) {
-            continue;
-        }
-        seen.insert(y.clone());
-        match ws.read(&y) {
-            Ok(text) => {
-                let mut diagnostics = crate::kube::check_yaml(&text, &opts.kube);
-                diagnostics.retain(|d| !opts.disabled.contains(d.code));
-                results.push(FileResult {
-                    path: y,
-                    text,
-                    diagnostics,
-                });
-            }
-            Err(e) => results.push(check::unreadable(&y, &e)),
-        }
-    }
-    results.sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
-    (results, io_errors)
-}
-
-fn paths_contain_file(paths: &[PathBuf], y: &Path) -> bool {
-    paths
-        .iter()
-        .any(|p| std::fs::canonicalize(p).is_ok_and(|c| c == y))
-}
-
-fn describe_io(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(40) => "too many levels of symbolic links (a symlink loop?)".into(),
-        _ => match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file or directory".into(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-            _ => e.to_string(),
-        },
-    }
 }
 
 fn display_path(p: &Path, cwd: Option<&Path>) -> String {

@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod lint;
+pub mod lint_files;
 pub mod output;
 pub mod preview;
 

@@ -104,8 +104,8 @@ fn current_uid() -> Option<u32> {
 }
 
 /// podman's search path for the mode (`QUADLET_UNIT_DIRS` first).
-fn search_dirs(user: bool) -> Vec<PathBuf> {
-    generate::unitdirs::podman_unit_dirs(&DiskFs, user, &env, current_uid())
+fn search_dirs(user: bool, release: Version) -> Vec<PathBuf> {
+    generate::unitdirs::podman_unit_dirs(&DiskFs, user, &env, current_uid(), release)
 }
 
 pub fn run(args: PreviewArgs) -> ExitCode {
@@ -125,10 +125,11 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let ws = if args.paths.is_empty() {
-        Workspace::load_dirs(Arc::new(DiskFs), search_dirs(args.user))
+        Workspace::load_dirs(Arc::new(DiskFs), search_dirs(args.user, release))
     } else {
         let roots: Vec<PathBuf> = args.paths.iter().map(|p| absolute(p)).collect();
-        Workspace::load(Arc::new(DiskFs), &roots)
+        let dirs = generate::unitdirs::expand_roots(&DiskFs, &roots, release);
+        Workspace::load_dirs(Arc::new(DiskFs), dirs)
     };
     let dr = generate::dry_run(&ws, &options(args.user, release));
     let pid = std::process::id();
@@ -136,11 +137,11 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     // Errors land in the sink (and come back from `finish`).
     let _ = dr.write_stdout(&mut out);
     let status = output::finish(out, "quadlet-ls preview", ExitCode::SUCCESS);
+    // The log ends as the release's generator ends it.
     for m in &dr.log {
         errln!("quadlet-generator[{pid}]: {m}");
     }
     if dr.failed {
-        errln!("quadlet-generator[{pid}]: processing encountered some errors");
         return ExitCode::from(1);
     }
     status
@@ -156,10 +157,10 @@ fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
         _ => path.parent(),
     };
     let mut dirs: Vec<PathBuf> = match dir {
-        Some(d) => workspace::expand_search_dirs(&DiskFs, &[d.to_path_buf()]),
+        Some(d) => generate::unitdirs::expand_roots(&DiskFs, &[d.to_path_buf()], release),
         None => Vec::new(),
     };
-    for d in search_dirs(args.user) {
+    for d in search_dirs(args.user, release) {
         if !dirs.contains(&d) {
             dirs.push(d);
         }

@@ -714,6 +714,7 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
         }
     }
     let mut service = UnitFile {
+        rules: unit.rules,
         groups: Vec::new(),
         filename: info.service_file(),
         path: String::new(),

@@ -12,6 +12,7 @@
 
 pub mod convert;
 pub mod gosort;
+pub mod load;
 pub mod unitdirs;
 pub mod unitfile;
 
@@ -133,6 +134,57 @@ pub struct DryRun {
     pub log: Vec<String>,
     /// Whether podman would exit with status 1.
     pub failed: bool,
+    /// Files the release's generator skipped without a word (podman before
+    /// 5.0 never reported a file it could not parse), with the reason.
+    pub quiet: Vec<String>,
+}
+
+const fn v(major: u16, minor: u16) -> Version {
+    Version { major, minor }
+}
+
+/// podman's log as the release writes it: messages as they happen, and the
+/// errors either as they happen followed by a closing line (5.5 and later)
+/// or gathered into one message at the end (before 5.5).
+struct Log {
+    release: Version,
+    lines: Vec<String>,
+    errors: Vec<String>,
+    failed: bool,
+}
+
+impl Log {
+    fn new(release: Version) -> Self {
+        Log {
+            release,
+            lines: Vec::new(),
+            errors: Vec::new(),
+            failed: false,
+        }
+    }
+
+    fn info(&mut self, m: String) {
+        self.lines.push(m);
+    }
+
+    fn error(&mut self, m: String) {
+        self.failed = true;
+        if self.release >= v(5, 5) {
+            self.lines.push(m);
+        } else {
+            self.errors.push(m);
+        }
+    }
+
+    fn finish(mut self, out: &mut DryRun) {
+        if !self.errors.is_empty() {
+            self.lines.push(self.errors.join("\n"));
+        } else if self.failed && self.release >= v(5, 5) {
+            self.lines.push("processing encountered some errors".into());
+        }
+        out.log = self.lines;
+        out.failed = self.failed;
+    }
 }
 
 impl DryRun {
@@ -161,24 +213,28 @@ struct Loaded {
     path: PathBuf,
 }
 
-fn parse_file(ws: &Workspace, path: &Path) -> Result<UnitFile, String> {
+fn parse_file(ws: &Workspace, path: &Path, release: Version) -> Result<UnitFile, String> {
     let text = ws.read(path).map_err(|e| e.to_string())?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let doc = crate::syntax::parse(&text);
-    UnitFile::from_document(&text, &doc, name, &path.to_string_lossy()).map_err(|e| e.0)
+    let dialect = crate::syntax::Dialect::for_release(release.major, release.minor);
+    let doc = crate::syntax::parse_with(&text, dialect);
+    let mut f =
+        UnitFile::from_document(&text, &doc, name, &path.to_string_lossy()).map_err(|e| e.0)?;
+    f.rules = unitfile::Rules::for_release(release);
+    Ok(f)
 }
 
 /// Parses files, on several threads when there are many.
-fn parse_many(ws: &Workspace, paths: &[&Path]) -> Vec<Result<UnitFile, String>> {
+fn parse_many(ws: &Workspace, paths: &[&Path], release: Version) -> Vec<Result<UnitFile, String>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
     if threads < 2 || paths.len() < 256 {
-        return paths.iter().map(|p| parse_file(ws, p)).collect();
+        return paths.iter().map(|p| parse_file(ws, p, release)).collect();
     }
     let chunk = paths.len().div_ceil(threads);
     std::thread::scope(|s| {
@@ -187,7 +243,11 @@ fn parse_many(ws: &Workspace, paths: &[&Path]) -> Vec<Result<UnitFile, String>> 
             .map(|c| {
                 (
                     c,
-                    s.spawn(move || c.iter().map(|p| parse_file(ws, p)).collect::<Vec<_>>()),
+                    s.spawn(move || {
+                        c.iter()
+                            .map(|p| parse_file(ws, p, release))
+                            .collect::<Vec<_>>()
+                    }),
                 )
             })
             .collect();
@@ -196,51 +256,86 @@ fn parse_many(ws: &Workspace, paths: &[&Path]) -> Vec<Result<UnitFile, String>> 
             match h.join() {
                 Ok(v) => out.extend(v),
                 // A worker that died: parse its share here instead.
-                Err(_) => out.extend(c.iter().map(|p| parse_file(ws, p))),
+                Err(_) => out.extend(c.iter().map(|p| parse_file(ws, p, release))),
             }
         }
         out
     })
 }
 
-fn load_dropins(ws: &Workspace, unit: &mut UnitFile, log: &mut Vec<String>) -> bool {
+/// The drop-in directory names a release searches for a unit, most
+/// specific first, and whether it searches directory by directory.
+fn dropin_candidates(name: &UnitName, release: Version) -> (Vec<String>, bool) {
+    if release < v(5, 0) {
+        // Drop-ins arrived in 5.0.
+        return (Vec::new(), false);
+    }
+    if release < v(5, 2) {
+        // 5.0 and 5.1: `<file>.d`, then for an instance `<template>.d`,
+        // each in every search directory.
+        let mut c = vec![format!("{}.d", name.file_name)];
+        if name.is_instance() {
+            c.push(format!("{}@.{}.d", name.prefix, name.kind.ext()));
+        }
+        return (c, false);
+    }
+    // 5.2 added the top-level and dash-truncated names; until 5.6 every
+    // name was tried in one search directory before the next.
+    (name.dropin_dir_names(), release < v(5, 6))
+}
+
+fn load_dropins(ws: &Workspace, unit: &mut UnitFile, release: Version, log: &mut Log) {
     let Some(name) = UnitName::parse(&unit.filename) else {
-        return true;
+        return;
     };
+    let (candidates, dir_major) = dropin_candidates(&name, release);
+    if candidates.is_empty() {
+        return;
+    }
     let mut errors: Vec<String> = Vec::new();
-    for d in ws.dropins(&name) {
-        match parse_file(ws, &d) {
+    for d in ws.dropins_with(&candidates, dir_major) {
+        match parse_file(ws, &d, release) {
             Ok(f) => unit.merge(&f),
             Err(e) => errors.push(format!("error loading {:?}, {e}", d.to_string_lossy())),
         }
     }
-    if errors.is_empty() {
-        return true;
+    if !errors.is_empty() {
+        log.error(errors.join("\n"));
     }
-    log.push(errors.join("\n"));
-    false
+}
+
+/// Whether a release loads units of this kind at all.
+fn kind_known(kind: UnitKind, release: Version) -> bool {
+    crate::schema::table()
+        .section(kind.section())
+        .is_none_or(|s| s.since <= release)
 }
 
 /// Loads all units in podman's way: directory by directory, first file name
 /// wins; a file that fails to parse does not claim its name, and makes
 /// podman drop every unit of that directory (the names of the good ones
-/// stay claimed). Errors of one directory form one message.
+/// stay claimed). Errors of one directory form one message. Before 5.0 a
+/// file that fails to parse is skipped silently and nothing else changes.
 /// `target` (a unit outside the workspace, or an editor buffer) is loaded
 /// first and replaces the workspace's unit of the same name.
 fn load_all(
     ws: &Workspace,
     target: Option<&Path>,
-    log: &mut Vec<String>,
-    failed: &mut bool,
+    release: Version,
+    log: &mut Log,
+    quiet: &mut Vec<String>,
 ) -> Vec<Loaded> {
-    let mut seen = std::collections::HashSet::new();
+    let silent = release < v(5, 0);
+    let known = |n: &str| UnitKind::from_file_name(n).filter(|k| kind_known(*k, release));
+    let mut claimed = std::collections::HashMap::new();
     let mut units = Vec::new();
     let target_name = target.and_then(|p| p.file_name()).and_then(|n| n.to_str());
     if let (Some(t), Some(n)) = (target, target_name) {
-        if let Some(kind) = UnitKind::from_file_name(n) {
-            match parse_file(ws, t) {
+        if let Some(kind) = known(n) {
+            // The target claims its name even when it fails to parse.
+            claimed.insert(n.to_string(), t.to_path_buf());
+            match parse_file(ws, t, release) {
                 Ok(u) => {
-                    seen.insert(n.to_string());
                     units.push(Loaded {
                         unit: u,
                         kind,
@@ -248,66 +343,63 @@ fn load_all(
                     });
                 }
                 Err(e) => {
-                    log.push(format!("error loading {:?}, {e}", t.to_string_lossy()));
-                    *failed = true;
+                    let m = format!("error loading {:?}, {e}", t.to_string_lossy());
+                    if silent {
+                        quiet.push(m);
+                    } else {
+                        log.error(m);
+                    }
                 }
             }
         }
     }
     let files = ws.all_unit_files();
     // Parse every candidate up front (in parallel on big folders); the
-    // first-name-wins pass below then only looks results up.
+    // first-name-wins walk below then only looks results up.
     let wanted: Vec<&Path> = files
         .iter()
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| Some(n) != target_name && UnitKind::from_file_name(n).is_some())
+                .is_some_and(|n| Some(n) != target_name && known(n).is_some())
         })
         .map(PathBuf::as_path)
         .collect();
     let mut parsed: std::collections::HashMap<&Path, Result<UnitFile, String>> = wanted
         .iter()
         .copied()
-        .zip(parse_many(ws, &wanted))
+        .zip(parse_many(ws, &wanted, release))
         .collect();
-    let mut i = 0usize;
-    while i < files.len() {
-        let dir = files[i].parent().map(Path::to_path_buf);
-        let mut dir_units = Vec::new();
-        let mut errors: Vec<String> = Vec::new();
-        while i < files.len() && files[i].parent().map(Path::to_path_buf) == dir {
-            let path = &files[i];
-            i += 1;
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            if seen.contains(name) || Some(name) == target_name {
-                continue;
+    let dirs = load::walk(ws, &mut claimed, release, |path| {
+        parsed
+            .remove(path)
+            .unwrap_or_else(|| parse_file(ws, path, release))
+    });
+    for d in dirs {
+        if d.failed.is_empty() {
+            for (path, unit) in d.parsed {
+                let Some(kind) = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(UnitKind::from_file_name)
+                else {
+                    continue;
+                };
+                units.push(Loaded { unit, kind, path });
             }
-            let Some(kind) = UnitKind::from_file_name(name) else {
-                continue;
-            };
-            let result = parsed
-                .remove(path.as_path())
-                .unwrap_or_else(|| parse_file(ws, path));
-            match result {
-                Ok(u) => {
-                    seen.insert(name.to_string());
-                    dir_units.push(Loaded {
-                        unit: u,
-                        kind,
-                        path: path.clone(),
-                    });
-                }
-                Err(e) => errors.push(format!("error loading {:?}, {e}", path.to_string_lossy())),
-            }
-        }
-        if errors.is_empty() {
-            units.extend(dir_units);
         } else {
-            log.push(errors.join("\n"));
-            *failed = true;
+            let errors: Vec<String> = d.failed.iter().map(load::LoadError::log_line).collect();
+            if silent {
+                // podman before 5.0 lost these errors and kept the directory.
+                quiet.extend(errors);
+                for (path, unit) in d.parsed {
+                    if let Some(kind) = path.file_name().and_then(|n| n.to_str()).and_then(known) {
+                        units.push(Loaded { unit, kind, path });
+                    }
+                }
+            } else {
+                log.error(errors.join("\n"));
+            }
         }
     }
     units
@@ -328,9 +420,15 @@ fn is_unambiguous(name: &str) -> bool {
     domain.contains(['.', ':']) || domain == "localhost"
 }
 
-fn pre_warnings(l: &Loaded) -> Vec<String> {
+fn pre_warnings(l: &Loaded, release: Version) -> Vec<String> {
     let mut w = Vec::new();
-    for key in ["User", "Group", "DynamicUser"] {
+    // The warning about these `[Service]` keys arrived in 5.6.
+    let service_keys: &[&str] = if release >= v(5, 6) {
+        &["User", "Group", "DynamicUser"]
+    } else {
+        &[]
+    };
+    for key in service_keys {
         if l.unit.lookup(convert::SERVICE, key).is_some() {
             w.push(format!(
                 "Warning: using key {key} in the Service group is not supported - use at your own risk"
@@ -342,7 +440,9 @@ fn pre_warnings(l: &Loaded) -> Vec<String> {
         UnitKind::Container | UnitKind::Volume | UnitKind::Image | UnitKind::Artifact
     ) {
         if let Some(image) = l.unit.lookup(l.kind.section(), "Image") {
-            if !image.ends_with(".build") && !image.ends_with(".image") && !is_unambiguous(&image) {
+            // `.build` images exist since 5.2.
+            let built = image.ends_with(".build") && release >= v(5, 2);
+            if !built && !image.ends_with(".image") && !is_unambiguous(&image) {
                 w.push(format!(
                     "Warning: {} specifies the image \"{image}\" which not a fully qualified image name. This is not ideal for performance and security reasons. See the podman-pull manpage discussion of short-name-aliases.conf for details.",
                     l.unit.filename
@@ -355,21 +455,21 @@ fn pre_warnings(l: &Loaded) -> Vec<String> {
 
 fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
     let mut out = DryRun::default();
-    let mut units = load_all(ws, target, &mut out.log, &mut out.failed);
+    let release = opts.release;
+    let mut log = Log::new(release);
+    let mut units = load_all(ws, target, release, &mut log, &mut out.quiet);
     if units.is_empty() {
         let dirs: Vec<String> = ws
             .dirs()
             .iter()
             .map(|d| d.to_string_lossy().into_owned())
             .collect();
-        out.log
-            .push(format!("No files parsed from [{}]", dirs.join(" ")));
+        log.info(format!("No files parsed from [{}]", dirs.join(" ")));
+        log.finish(&mut out);
         return out;
     }
     for l in &mut units {
-        if !load_dropins(ws, &mut l.unit, &mut out.log) {
-            out.failed = true;
-        }
+        load_dropins(ws, &mut l.unit, release, &mut log);
     }
     gosort::sort_slice(&mut units, |a, b| a.kind.rank() < b.kind.rank());
     let mut infos: InfoMap = InfoMap::with_capacity(units.len());
@@ -405,31 +505,38 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
                 continue;
             }
         }
-        let mut warnings = pre_warnings(l);
-        out.log.extend(warnings.iter().cloned());
+        let mut warnings = pre_warnings(l, release);
+        for w in &warnings {
+            log.info(w.clone());
+        }
         let service_name = infos
             .get(&l.unit.filename)
             .map(|i| i.service_name.clone())
             .unwrap_or_default();
-        let result = match convert::convert(&ctx, &l.unit, l.kind, &mut infos) {
-            Ok(c) => {
-                if !c.warnings.is_empty() {
-                    out.log.push(c.warnings.join("\n"));
-                }
-                warnings.extend(c.warnings);
-                Ok(c.service.to_text())
-            }
-            Err(f) => {
-                if !f.warnings.is_empty() {
-                    out.log.push(f.warnings.join("\n"));
-                }
-                warnings.extend(f.warnings);
-                let msg = format!("converting {:?}: {}", l.unit.filename, f.error);
-                out.log.push(msg.clone());
-                out.failed = true;
-                Err(msg)
-            }
+        let (result, conv_warnings) = match convert::convert(&ctx, &l.unit, l.kind, &mut infos) {
+            Ok(c) => (Ok(c.service.to_text()), c.warnings),
+            Err(f) => (
+                Err(format!("converting {:?}: {}", l.unit.filename, f.error)),
+                f.warnings,
+            ),
         };
+        if !conv_warnings.is_empty() {
+            if release >= v(5, 5) {
+                log.info(conv_warnings.join("\n"));
+                warnings.extend(conv_warnings);
+            } else {
+                // Before 5.5 the converters dropped these values without a
+                // word: the editor still says so, podman's log does not.
+                warnings.extend(
+                    conv_warnings
+                        .into_iter()
+                        .map(|w| format!("podman {release} silently ignores a value here: {w}")),
+                );
+            }
+        }
+        if let Err(msg) = &result {
+            log.error(msg.clone());
+        }
         out.units.push(UnitOutcome {
             file_name: l.unit.filename.clone(),
             path: l.path.clone(),
@@ -438,6 +545,7 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
             warnings,
         });
     }
+    log.finish(&mut out);
     out
 }
 
@@ -502,6 +610,14 @@ pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
         .unwrap_or_default();
     let mut load_errors = Vec::new();
     let mut neighbours = Vec::new();
+    for q in &dr.quiet {
+        if q.starts_with(&format!("error loading {target:?}")) {
+            load_errors.push(format!(
+                "podman {} skips this file without a message: {q}",
+                opts.release
+            ));
+        }
+    }
     for line in dr.log.iter().flat_map(|m| m.lines()) {
         let Some((failed, _)) = line
             .strip_prefix("error loading \"")

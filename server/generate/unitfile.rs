@@ -5,14 +5,40 @@
 //! [`crate::syntax`].
 
 use crate::model::split::{self, SplitError};
-use crate::syntax::{self, LineKind};
+use crate::schema::Version;
+use crate::syntax::{self, Dialect, LineKind};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct ULine {
     pub key: String,
+    /// The value lookups see (for a comment, its text).
     pub value: String,
     pub comment: bool,
+    /// The text written back when it differs from `value`: before podman
+    /// 5.4 a continued value keeps its backslash-newlines in the unit model
+    /// (lookups remove them).
+    pub raw: Option<String>,
+}
+
+impl ULine {
+    fn entry(key: &str, value: &str) -> ULine {
+        ULine {
+            key: key.to_string(),
+            value: value.to_string(),
+            comment: false,
+            raw: None,
+        }
+    }
+
+    fn comment(text: &str) -> ULine {
+        ULine {
+            key: String::new(),
+            value: text.to_string(),
+            comment: true,
+            raw: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -40,8 +66,61 @@ impl Group {
     }
 }
 
+/// How podman's unit model reads and writes values, where that changed
+/// between releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// What `Lookup` strips from a value's ends.
+    pub quotes: Quotes,
+    /// `LookupAllKeyVal` keeps a word without `=` (`--env K`); before 5.6 it
+    /// is dropped.
+    pub bare_keys: bool,
+    /// Exec-style splitting decodes `\NNN` as podman did before 5.4.
+    pub octal_v4: bool,
+    /// A space inside a quoted output word is written as a plain space
+    /// (before 5.5; later `\x20`).
+    pub raw_space: bool,
+}
+
+/// `Lookup`'s quote handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// Before 5.0: none (only trailing blanks are trimmed).
+    Keep,
+    /// 5.0 to 5.7: every leading and trailing `"`.
+    TrimAll,
+    /// 5.8: one matched pair.
+    Pair,
+}
+
+impl Rules {
+    pub fn for_release(v: Version) -> Rules {
+        let at_least = |major: u16, minor: u16| v >= Version { major, minor };
+        Rules {
+            quotes: if at_least(5, 8) {
+                Quotes::Pair
+            } else if at_least(5, 0) {
+                Quotes::TrimAll
+            } else {
+                Quotes::Keep
+            },
+            bare_keys: at_least(5, 6),
+            octal_v4: !at_least(5, 4),
+            raw_space: !at_least(5, 5),
+        }
+    }
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules::for_release(Version::DEFAULT)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct UnitFile {
+    /// The release rules values are read and written by.
+    pub rules: Rules,
     pub groups: Vec<Group>,
     /// The file name (`web.container`, or the service name once generated).
     pub filename: String,
@@ -82,6 +161,7 @@ impl UnitFile {
         path: &str,
     ) -> Result<UnitFile, ParseError> {
         let mut f = UnitFile {
+            rules: Rules::default(),
             groups: Vec::new(),
             filename: filename.to_string(),
             path: path.to_string(),
@@ -115,11 +195,9 @@ impl UnitFile {
                     let lone = trimmed == "\\";
                     let text_of = if lone { "" } else { trimmed };
                     if !in_cont && (!lone || i + 1 == nlines) {
-                        pending.get_or_insert_with(Vec::new).push(ULine {
-                            key: String::new(),
-                            value: text_of.to_string(),
-                            comment: true,
-                        });
+                        pending
+                            .get_or_insert_with(Vec::new)
+                            .push(ULine::comment(text_of));
                     }
                 }
                 LineKind::Header(h) => {
@@ -152,11 +230,15 @@ impl UnitFile {
                     if let Some(p) = pending.take() {
                         f.groups[gi].lines.extend(p);
                     }
-                    f.groups[gi].lines.push(ULine {
-                        key: entry.key.clone(),
-                        value: go_value(text, entry),
-                        comment: false,
-                    });
+                    let mut line = ULine::entry(&entry.key, "");
+                    if doc.dialect == Dialect::V4 && entry.is_continued() {
+                        let raw = go_value_raw(text, entry);
+                        line.value = raw.replace("\\\n", "");
+                        line.raw = Some(raw);
+                    } else {
+                        line.value = go_value(text, entry);
+                    }
+                    f.groups[gi].lines.push(line);
                 }
                 LineKind::Continuation(_) => {
                     in_cont = trimmed.ends_with('\\') && i + 1 != nlines;
@@ -173,6 +255,20 @@ impl UnitFile {
                             let end = logical.find(']').unwrap_or(logical.len());
                             let name = logical.get(1..end).unwrap_or("");
                             return Err(ParseError(format!("invalid group name: {name}")));
+                        }
+                        Some(syntax::SyntaxErrorKind::InvalidKeyName) => {
+                            let key = trimmed.split('=').next().unwrap_or("").trim_end();
+                            return Err(ParseError(format!("invalid key name: {key}")));
+                        }
+                        Some(syntax::SyntaxErrorKind::ParserLoop) => {
+                            return Err(ParseError(format!(
+                                "line {}: podman before 5.4 loops forever on this continuation (an indented first line, blanks after the `\\`, or a blank line after it), so the generator never finishes",
+                                i + 1
+                            )));
+                        }
+                        _ if doc.dialect == Dialect::V4 => {
+                            // One physical line, reported as it is.
+                            return Err(ParseError(not_kv(i + 1, trimmed)));
                         }
                         _ => {
                             let logical = joined(text, doc, i, e);
@@ -263,12 +359,23 @@ impl UnitFile {
     /// podman's `Lookup`: last value, right-trimmed, one pair of `"` removed.
     pub fn lookup(&self, group: &str, key: &str) -> Option<String> {
         let v = self.lookup_last(group, key)?.trim_end();
-        let v = if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') {
-            &v[1..v.len() - 1]
-        } else {
-            v
+        let v = match self.rules.quotes {
+            Quotes::Keep => v,
+            Quotes::TrimAll => v.trim_matches('"'),
+            Quotes::Pair if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') => {
+                &v[1..v.len() - 1]
+            }
+            Quotes::Pair => v,
         };
         Some(v.to_string())
+    }
+
+    fn split_exec(&self, v: &str) -> Result<Vec<String>, SplitError> {
+        if self.rules.octal_v4 {
+            split::split_exec_v4(v)
+        } else {
+            split::split_exec(v)
+        }
     }
 
     /// `Lookup` with an empty value treated as absent.
@@ -331,7 +438,7 @@ impl UnitFile {
     pub fn lookup_all_args(&self, group: &str, key: &str) -> Vec<String> {
         let mut out = Vec::new();
         for v in self.lookup_all(group, key) {
-            if let Ok(words) = split::split_exec(&v) {
+            if let Ok(words) = self.split_exec(&v) {
                 out.extend(words);
             }
         }
@@ -346,7 +453,7 @@ impl UnitFile {
     ) -> Result<Option<Vec<String>>, SplitError> {
         match self.lookup_last(group, key) {
             None => Ok(None),
-            Some(v) => split::split_exec(v).map(Some),
+            Some(v) => self.split_exec(v).map(Some),
         }
     }
 
@@ -361,12 +468,13 @@ impl UnitFile {
         let mut map = BTreeMap::new();
         let mut errs = Vec::new();
         for v in self.lookup_all(group, key) {
-            match split::split_exec(&v) {
+            match self.split_exec(&v) {
                 Ok(words) => {
                     for w in words {
                         match w.split_once('=') {
                             Some((k, val)) => map.insert(k.to_string(), Some(val.to_string())),
-                            None => map.insert(w, None),
+                            None if self.rules.bare_keys => map.insert(w, None),
+                            None => None,
                         };
                     }
                 }
@@ -377,23 +485,20 @@ impl UnitFile {
     }
 
     pub fn add(&mut self, group: &str, key: &str, value: &str) {
-        self.ensure_group(group).lines.push(ULine {
-            key: key.to_string(),
-            value: value.to_string(),
-            comment: false,
-        });
+        self.ensure_group(group)
+            .lines
+            .push(ULine::entry(key, value));
     }
 
     /// Replaces the last value of a key, or adds it.
     pub fn set(&mut self, group: &str, key: &str, value: &str) {
         let g = self.ensure_group(group);
         match g.find_last_mut(key) {
-            Some(l) => l.value = value.to_string(),
-            None => g.lines.push(ULine {
-                key: key.to_string(),
-                value: value.to_string(),
-                comment: false,
-            }),
+            Some(l) => {
+                l.value = value.to_string();
+                l.raw = None;
+            }
+            None => g.lines.push(ULine::entry(key, value)),
         }
     }
 
@@ -410,7 +515,7 @@ impl UnitFile {
     }
 
     pub fn add_cmdline(&mut self, group: &str, key: &str, args: &[String]) {
-        let v = split::escape_words(args);
+        let v = split::escape_words_with(args, self.rules.raw_space);
         self.add(group, key, &v);
     }
 
@@ -420,14 +525,7 @@ impl UnitFile {
         } else {
             self.ensure_group(group)
         };
-        g.lines.insert(
-            0,
-            ULine {
-                key: key.to_string(),
-                value: value.to_string(),
-                comment: false,
-            },
-        );
+        g.lines.insert(0, ULine::entry(key, value));
     }
 
     /// The text podman writes for this unit.
@@ -448,13 +546,11 @@ impl UnitFile {
             out.push_str(&g.name);
             out.push_str("]\n");
             for l in &g.lines {
-                if l.comment {
-                    out.push_str(&l.value);
-                } else {
+                if !l.comment {
                     out.push_str(&l.key);
                     out.push('=');
-                    out.push_str(&l.value);
                 }
+                out.push_str(l.raw.as_deref().unwrap_or(&l.value));
                 out.push('\n');
             }
         }
@@ -491,6 +587,17 @@ fn go_value(text: &str, entry: &syntax::Entry) -> String {
     }
     match joined.find('=') {
         Some(eq) => joined[eq + 1..].trim_start_matches(BLANKS).to_string(),
+        None => entry.value.clone(),
+    }
+}
+
+/// The raw value of a continued entry by podman 4's rules: the text after
+/// the `=` with its leading blanks skipped, backslash-newlines included.
+fn go_value_raw(text: &str, entry: &syntax::Entry) -> String {
+    const BLANKS: [char; 6] = [' ', '\t', '\n', '\u{b}', '\u{c}', '\r'];
+    let line = text.get(entry.span.start..entry.span.end).unwrap_or("");
+    match line.find('=') {
+        Some(eq) => line[eq + 1..].trim_start_matches(BLANKS).to_string(),
         None => entry.value.clone(),
     }
 }

@@ -37,6 +37,9 @@ struct Flags {
     cunescape: bool,
     unquote: bool,
     retain_escape: bool,
+    /// Octal escapes as podman decoded them before 5.4 (see
+    /// [`split_exec_v4`]).
+    octal_v4: bool,
 }
 
 const EXEC: Flags = Flags {
@@ -44,6 +47,7 @@ const EXEC: Flags = Flags {
     cunescape: true,
     unquote: true,
     retain_escape: false,
+    octal_v4: false,
 };
 
 const STRV: Flags = Flags {
@@ -51,6 +55,7 @@ const STRV: Flags = Flags {
     cunescape: false,
     unquote: true,
     retain_escape: true,
+    octal_v4: false,
 };
 
 fn is_sep(c: u8) -> bool {
@@ -67,8 +72,18 @@ fn oct(c: u8) -> Option<u32> {
 
 /// Decodes one escape sequence; `p` starts just after the backslash.
 /// Returns the number of bytes consumed and the character.
-fn cunescape_one(p: &[u8]) -> Option<(usize, char)> {
+fn cunescape_one(p: &[u8], octal_v4: bool) -> Option<(usize, char)> {
     let first = *p.first()?;
+    if octal_v4 {
+        // Before 5.4 the digits `0` to `6` matched empty switch cases: a NUL
+        // and one character consumed; `7` read its own digit three times
+        // (0777 > 255: an error).
+        match first {
+            b'0'..=b'6' => return Some((1, '\0')),
+            b'7' => return None,
+            _ => {}
+        }
+    }
     let simple = match first {
         b'a' => Some('\u{7}'),
         b'b' => Some('\u{8}'),
@@ -162,7 +177,7 @@ fn extract_first_word(input: &[u8], flags: Flags) -> Result<Option<(Vec<u8>, usi
                 return Err(SplitError::UnbalancedEscape);
             }
             if flags.cunescape {
-                match cunescape_one(&input[p..]) {
+                match cunescape_one(&input[p..], flags.octal_v4) {
                     Some((n, ch)) => {
                         p += n - 1;
                         let mut buf = [0u8; 4];
@@ -260,6 +275,18 @@ pub fn split_exec(s: &str) -> Result<Vec<String>, SplitError> {
     split(s, EXEC)
 }
 
+/// Exec-style splitting by podman's rules before 5.4, where `\NNN` octal
+/// escapes were mis-decoded.
+pub fn split_exec_v4(s: &str) -> Result<Vec<String>, SplitError> {
+    split(
+        s,
+        Flags {
+            octal_v4: true,
+            ..EXEC
+        },
+    )
+}
+
 /// List-style splitting (systemd's `config_parse_strv`: UNQUOTE and
 /// backslashes kept literally). A value that fails yields no words.
 pub fn split_strv(s: &str) -> Result<Vec<String>, SplitError> {
@@ -284,6 +311,12 @@ pub fn word_needs_escape(word: &str) -> bool {
 }
 
 fn escape_into(out: &mut String, word: &str, is_path: bool) {
+    escape_into_with(out, word, is_path, false);
+}
+
+/// `raw_space`: write a space inside a quoted word as a plain space, as
+/// podman did before 5.5 (5.5 writes `\x20`).
+fn escape_into_with(out: &mut String, word: &str, is_path: bool, raw_space: bool) {
     use fmt::Write;
     for (i, c) in word.chars().enumerate() {
         if !char_needs_escape(c, is_path) {
@@ -299,6 +332,7 @@ fn escape_into(out: &mut String, word: &str, is_path: bool) {
             '\u{b}' => out.push_str("\\v"),
             '\u{c}' => out.push_str("\\f"),
             '\\' => out.push_str("\\\\"),
+            ' ' if raw_space => out.push(' '),
             ' ' => out.push_str("\\x20"),
             '"' => out.push_str("\\\""),
             '\'' => out.push('\''),
@@ -329,6 +363,12 @@ pub fn escape_word(word: &str) -> String {
 
 /// An argv joined into one `Exec*=` value, quoted as podman quotes it.
 pub fn escape_words<S: AsRef<str>>(words: &[S]) -> String {
+    escape_words_with(words, false)
+}
+
+/// [`escape_words`], with `raw_space` as podman before 5.5 wrote a space
+/// inside a quoted word (a plain space instead of `\x20`).
+pub fn escape_words_with<S: AsRef<str>>(words: &[S], raw_space: bool) -> String {
     let mut out = String::new();
     for (i, w) in words.iter().enumerate() {
         if i != 0 {
@@ -337,7 +377,7 @@ pub fn escape_words<S: AsRef<str>>(words: &[S]) -> String {
         let w = w.as_ref();
         if word_needs_escape(w) {
             out.push('"');
-            escape_into(&mut out, w, false);
+            escape_into_with(&mut out, w, false, raw_space);
             out.push('"');
         } else {
             out.push_str(w);
@@ -406,6 +446,16 @@ mod tests {
         assert_eq!(escape_word("é"), "é");
         assert_eq!(escape_word(""), "");
         assert_eq!(path_escape("/a b/c-d"), "a\\x20b-c\\x2dd");
+        assert_eq!(escape_words_with(&["b c", "\t"], true), "\"b c\" \"\\t\"");
+    }
+
+    #[test]
+    fn octal_escapes_before_5_4() {
+        assert_eq!(split_exec("a\\101").unwrap(), ["aA"]);
+        // \1 gave a NUL and left the other digits as they were.
+        assert_eq!(split_exec_v4("a\\101").unwrap(), ["a\u{0}01"]);
+        assert!(split_exec_v4("a\\777").is_err());
+        assert_eq!(split_exec_v4("\\x41").unwrap(), ["A"]);
     }
 
     #[test]

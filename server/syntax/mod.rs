@@ -1,7 +1,9 @@
 //! Lossless unit-file parser.
 //!
-//! It follows the rules of podman 5.8's unit parser (which differ from
-//! systemd's in places, see `schemas/README.md`) and never fails: every
+//! It follows the rules of podman's unit parser (which differ from
+//! systemd's in places, see `schemas/README.md`): by default those of
+//! podman 5.4 and later, or, with [`Dialect::V4`], those of the parser podman
+//! used before 5.4 (see [`parse_with`]). It never fails: every
 //! problem becomes a [`SyntaxError`] and parsing goes on with the next line,
 //! so later stages always get a document to work on.
 //!
@@ -113,6 +115,48 @@ pub enum SyntaxErrorKind {
     /// A `\` continuation still pending at the end of the file behind
     /// comments: podman silently drops its text.
     LostContinuation,
+    /// A key that starts with a blank ([`Dialect::V4`] only: its last line
+    /// is not trimmed when the file does not end with a newline).
+    InvalidKeyName,
+    /// A continuation podman's pre-5.4 parser never gets past: it loops
+    /// forever ([`Dialect::V4`] only).
+    ParserLoop,
+}
+
+/// Which podman release's line rules a file is parsed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Dialect {
+    /// podman 5.4 and later: `#` and `;` start a comment; a line ending in
+    /// `\` is joined with the next one without a separator, comment lines
+    /// inside a continuation are dropped.
+    #[default]
+    Current,
+    /// podman 4.4 to 5.3: `#` and `:` start a comment (`;` does not). Only a
+    /// `Key=Value` line continues; the following lines are taken as they
+    /// are (their indentation stays in the value, a comment line becomes
+    /// part of it); a continued line that is indented or has blanks after
+    /// its `\`, or is followed by a blank line, makes podman loop forever;
+    /// and the last line of a file without a final newline is not trimmed.
+    V4,
+}
+
+impl Dialect {
+    /// The dialect of a podman release (`major`, `minor`).
+    pub fn for_release(major: u16, minor: u16) -> Dialect {
+        if (major, minor) < (5, 4) {
+            Dialect::V4
+        } else {
+            Dialect::Current
+        }
+    }
+
+    fn is_comment(self, line: &str) -> bool {
+        let mark = match self {
+            Dialect::Current => ';',
+            Dialect::V4 => ':',
+        };
+        line.is_empty() || line.starts_with('#') || line.starts_with(mark)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +177,8 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub sections: Vec<Section>,
     pub errors: Vec<SyntaxError>,
+    /// The rules the document was parsed by.
+    pub dialect: Dialect,
 }
 
 impl Document {
@@ -235,10 +281,6 @@ impl Entry {
     }
 }
 
-fn is_comment(line: &str) -> bool {
-    line.is_empty() || line.starts_with('#') || line.starts_with(';')
-}
-
 fn is_group(line: &str) -> bool {
     if !line.starts_with('[') {
         return false;
@@ -257,15 +299,49 @@ fn group_name_valid(name: &str) -> bool {
     !name.is_empty() && !name.chars().any(|c| c == '[' || c == ']' || c.is_control())
 }
 
-/// Parses a unit file. Never fails.
+/// Parses a unit file by the current rules. Never fails.
 pub fn parse(text: &str) -> Document {
-    Parser::new(text).run()
+    parse_with(text, Dialect::Current)
+}
+
+/// Parses a unit file by a release's rules. Never fails.
+pub fn parse_with(text: &str, dialect: Dialect) -> Document {
+    let mut p = Parser::new(text);
+    p.doc.dialect = dialect;
+    match dialect {
+        Dialect::Current => p.run(),
+        Dialect::V4 => p.run_v4(),
+    }
 }
 
 struct Parser<'a> {
     text: &'a str,
     doc: Document,
     current: Option<usize>,
+}
+
+/// The physical lines of a text: `(line, trimmed)` spans, after podman drops
+/// one final newline.
+fn physical_lines(text: &str) -> Vec<(Span, Span)> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let mut physical: Vec<(Span, Span)> = Vec::new();
+    let mut start = 0usize;
+    for part in body.split('\n') {
+        let span = Span::new(start, start + part.len());
+        let lead = part.len() - part.trim_start().len();
+        let trimmed_len = part.trim().len();
+        let trimmed = if trimmed_len == 0 {
+            Span::new(
+                span.start + lead.min(part.len()),
+                span.start + lead.min(part.len()),
+            )
+        } else {
+            Span::new(span.start + lead, span.start + lead + trimmed_len)
+        };
+        physical.push((span, trimmed));
+        start += part.len() + 1;
+    }
+    physical
 }
 
 /// A logical line being assembled from continuation pieces.
@@ -288,39 +364,8 @@ impl<'a> Parser<'a> {
     fn run(mut self) -> Document {
         let text = self.text;
         // podman drops exactly one trailing newline, then splits on '\n'.
-        let body = text.strip_suffix('\n').unwrap_or(text);
-        let mut physical: Vec<(Span, Span)> = Vec::new();
-        let mut start = 0usize;
-        for part in body.split('\n') {
-            let span = Span::new(start, start + part.len());
-            let lead = part.len() - part.trim_start().len();
-            let trimmed_len = part.trim().len();
-            let trimmed = if trimmed_len == 0 {
-                Span::new(
-                    span.start + lead.min(part.len()),
-                    span.start + lead.min(part.len()),
-                )
-            } else {
-                Span::new(span.start + lead, span.start + lead + trimmed_len)
-            };
-            physical.push((span, trimmed));
-            start += part.len() + 1;
-        }
-        if text.starts_with('\u{feff}') {
-            self.error(
-                SyntaxErrorKind::ByteOrderMark,
-                Span::new(0, 3),
-                1,
-                "the file starts with a UTF-8 byte-order mark, which podman rejects".into(),
-            );
-            // Recover: parse the rest of line 1 as if the mark were absent.
-            if let Some((span, trimmed)) = physical.first_mut() {
-                let rest = &text[3..span.end];
-                let lead = rest.len() - rest.trim_start().len();
-                let len = rest.trim().len();
-                *trimmed = Span::new(3 + lead, 3 + lead + len);
-            }
-        }
+        let mut physical = physical_lines(text);
+        self.byte_order_mark(&mut physical);
 
         let count = physical.len();
         let mut pending = Pending::default();
@@ -332,7 +377,7 @@ impl<'a> Parser<'a> {
                 trimmed,
                 kind: LineKind::Blank,
             });
-            if is_comment(s) {
+            if self.doc.dialect.is_comment(s) {
                 let in_cont = !pending.joined.is_empty();
                 if s.is_empty() {
                     // stays Blank
@@ -384,6 +429,143 @@ impl<'a> Parser<'a> {
         self.doc
     }
 
+    /// Reports a leading byte-order mark and parses line 1 as if it were
+    /// absent.
+    fn byte_order_mark(&mut self, physical: &mut [(Span, Span)]) {
+        let text = self.text;
+        if !text.starts_with('\u{feff}') {
+            return;
+        }
+        self.error(
+            SyntaxErrorKind::ByteOrderMark,
+            Span::new(0, 3),
+            1,
+            "the file starts with a UTF-8 byte-order mark, which podman rejects".into(),
+        );
+        if let Some((span, trimmed)) = physical.first_mut() {
+            let rest = &text[3..span.end];
+            let lead = rest.len() - rest.trim_start().len();
+            let len = rest.trim().len();
+            *trimmed = Span::new(3 + lead, 3 + lead + len);
+        }
+    }
+
+    /// The pre-5.4 parser ([`Dialect::V4`]). podman read a line up to its
+    /// newline and trimmed it; a `Key=Value` line ending in `\\` was then
+    /// extended by searching for the next newline from the trimmed line's
+    /// length on, and re-trimming everything from the logical line's start.
+    /// That only advances when the text read so far had nothing to trim;
+    /// otherwise the same line is read again forever. The logical value is
+    /// the raw text with each backslash-newline removed.
+    fn run_v4(mut self) -> Document {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let n = text.len();
+        let mut physical = physical_lines(text);
+        if !text.ends_with('\n') {
+            // The last line is returned as it is, untrimmed.
+            if let Some((span, trimmed)) = physical.last_mut() {
+                *trimmed = *span;
+            }
+        }
+        self.byte_order_mark(&mut physical);
+        for &(span, trimmed) in &physical {
+            self.doc.lines.push(Line {
+                span,
+                trimmed,
+                kind: LineKind::Blank,
+            });
+        }
+        let count = physical.len();
+        let newline_from = |at: usize| {
+            bytes
+                .get(at..)
+                .and_then(|r| r.iter().position(|&b| b == b'\n'))
+        };
+        let mut first = 0usize;
+        let mut pos = 0usize;
+        while first < count && pos < n {
+            let (span0, trimmed0) = physical[first];
+            let orig = span0.start;
+            // The first read: up to the newline, trimmed (untrimmed at EOF).
+            let mut next = match newline_from(orig) {
+                Some(i) => orig + i + 1,
+                None => n,
+            };
+            let mut line = trimmed0;
+            let mut used = 1usize;
+            let mut looped = false;
+            if is_key_value(line.slice(text)) {
+                while next < n && line.slice(text).ends_with('\\') {
+                    let after = orig + line.len() + 1;
+                    let (l2, n2) = match newline_from(after) {
+                        Some(i) => {
+                            let raw = &text[orig..after + i];
+                            let lead = raw.len() - raw.trim_start().len();
+                            let len = raw.trim().len();
+                            (Span::new(orig + lead, orig + lead + len), after + i + 1)
+                        }
+                        None => (Span::new(orig, n), n),
+                    };
+                    if l2 == line && n2 == next {
+                        looped = true;
+                        break;
+                    }
+                    line = l2;
+                    next = n2;
+                    used += 1;
+                }
+            }
+            let lines: Vec<usize> = (first..(first + used).min(count)).collect();
+            let single = line.slice(text);
+            if used == 1 && Dialect::V4.is_comment(single) {
+                if !single.is_empty() {
+                    let c = self.doc.comments.len();
+                    self.doc.comments.push(Comment {
+                        span: line,
+                        in_continuation: false,
+                    });
+                    self.doc.lines[first].kind = LineKind::Comment(c);
+                }
+            } else if looped {
+                let e = self.error(
+                    SyntaxErrorKind::ParserLoop,
+                    Span::new(line.start, physical[lines[lines.len() - 1]].0.end),
+                    first + 1,
+                    "podman before 5.4 never gets past this continuation: the line is indented, has blanks after its `\\`, or is followed by a blank line".into(),
+                );
+                self.mark(&lines, LineKind::Error(e));
+            } else {
+                let mut p = Pending::default();
+                for (k, &l) in lines.iter().enumerate() {
+                    let (span, trimmed) = physical[l];
+                    let last = k + 1 == lines.len();
+                    // The first piece starts where the trimmed line does, the
+                    // others keep their indentation; every piece but the last
+                    // loses its trailing backslash.
+                    let start = if k == 0 { trimmed.start } else { span.start };
+                    let end = if last {
+                        line.end.max(start)
+                    } else {
+                        trimmed.end.saturating_sub(1).max(start)
+                    };
+                    p.pieces.push(Piece {
+                        logical: p.joined.len(),
+                        doc: Span::new(start, end),
+                    });
+                    p.joined.push_str(&text[start..end]);
+                    p.lines.push(l);
+                }
+                if !p.lines.is_empty() {
+                    self.logical_line(p, first + 1);
+                }
+            }
+            first += used;
+            pos = next;
+        }
+        self.doc
+    }
+
     fn error(&mut self, kind: SyntaxErrorKind, span: Span, line: usize, message: String) -> usize {
         self.doc.errors.push(SyntaxError {
             kind,
@@ -401,7 +583,7 @@ impl<'a> Parser<'a> {
             p.pieces.last().map_or(0, |x| x.doc.end),
         );
         let first_line = p.lines[0];
-        if is_comment(text) {
+        if self.doc.dialect.is_comment(text) {
             // An empty logical line (a lone `\` on the last line).
             return;
         }
@@ -411,13 +593,13 @@ impl<'a> Parser<'a> {
             let name_span = Span::new(whole.start + 1, whole.start + end.max(1));
             let header_span = Span::new(whole.start, whole.start + end + 1);
             if !group_name_valid(name) {
-                let e = self.error(
+                self.reject(
                     SyntaxErrorKind::InvalidSectionName,
                     header_span,
                     line_nr,
                     format!("invalid section name `{name}`"),
+                    &p.lines,
                 );
-                self.mark(&p.lines, LineKind::Error(e));
                 return;
             }
             let section = match self.doc.sections.iter().position(|s| s.name == name) {
@@ -446,9 +628,25 @@ impl<'a> Parser<'a> {
         if is_key_value(text) {
             let eq = text.find('=').unwrap_or(0);
             let key = text[..eq].trim_end();
-            let after = &text[eq + 1..];
+            // Before 5.4 only the first line's blanks after `=` are skipped
+            // (the continuation lines are raw text).
+            let head = match self.doc.dialect {
+                Dialect::V4 => p.pieces.first().map_or(text.len(), |x| x.doc.len()),
+                Dialect::Current => text.len(),
+            };
+            let after = &text[eq + 1..head.max(eq + 1)];
             let value_offset = eq + 1 + (after.len() - after.trim_start().len());
             let value = &text[value_offset..];
+            if self.current.is_some() && key.starts_with(' ') {
+                self.reject(
+                    SyntaxErrorKind::InvalidKeyName,
+                    whole,
+                    line_nr,
+                    format!("the key `{key}` starts with a blank"),
+                    &p.lines,
+                );
+                return;
+            }
             let mut entry = Entry {
                 key: key.to_string(),
                 value: value.to_string(),
@@ -497,8 +695,26 @@ impl<'a> Parser<'a> {
         } else {
             "this line is not a `Key=Value` pair, a [Section] header or a comment".to_string()
         };
-        let e = self.error(SyntaxErrorKind::NotKeyValue, whole, line_nr, message);
-        self.mark(&p.lines, LineKind::Error(e));
+        self.reject(
+            SyntaxErrorKind::NotKeyValue,
+            whole,
+            line_nr,
+            message,
+            &p.lines,
+        );
+    }
+
+    /// Records an error and marks its lines.
+    fn reject(
+        &mut self,
+        kind: SyntaxErrorKind,
+        span: Span,
+        line: usize,
+        message: String,
+        lines: &[usize],
+    ) {
+        let e = self.error(kind, span, line, message);
+        self.mark(lines, LineKind::Error(e));
     }
 
     fn mark(&mut self, lines: &[usize], kind: LineKind) {

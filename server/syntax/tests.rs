@@ -214,3 +214,62 @@ fn never_panics_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn v4_comments_use_colon_not_semicolon() {
+    let doc = parse_with("[A]\n: note\n;k=v\n", Dialect::V4);
+    assert_eq!(kinds(&doc), ["header", "comment", "entry"]);
+    assert_eq!(doc.entries[0].key, ";k");
+    let doc = parse("[A]\n: note\n;k=v\n");
+    assert_eq!(kinds(&doc), ["header", "error", "comment"]);
+}
+
+#[test]
+fn v4_continuation_keeps_indentation_and_takes_comments() {
+    let text = "[A]\nExec=a \\\n  b\\\n# c\nX=1\n";
+    let doc = parse_with(text, Dialect::V4);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    assert_eq!(kinds(&doc), ["header", "entry", "cont", "cont", "entry"]);
+    let e = doc.last("A", "Exec").unwrap();
+    assert_eq!(e.value, "a   b# c");
+    assert_eq!(e.value_range(2, 5).slice(text), "  b");
+    assert_eq!(doc.last("A", "X").unwrap().value, "1");
+    // The value starts on the first line only: the blanks after `=` go,
+    // the next line's indentation stays.
+    let doc = parse_with("[A]\nK=  \\\n  b\n", Dialect::V4);
+    assert_eq!(doc.entries[0].value, "  b");
+}
+
+#[test]
+fn v4_loops_are_errors() {
+    for text in [
+        "[A]\n  K=a \\\nb\n",
+        "[A]\nK=a \\  \nb\n",
+        "[A]\nK=a \\\n\nb=1\n",
+        "[A]\nK=a \\\r\nb\n",
+    ] {
+        let doc = parse_with(text, Dialect::V4);
+        assert!(
+            doc.errors
+                .iter()
+                .any(|e| e.kind == SyntaxErrorKind::ParserLoop && e.line == 2),
+            "{text:?}: {:?}",
+            doc.errors
+        );
+    }
+    // A continued line that is not a key is no continuation at all.
+    let doc = parse_with("[A]\n#x \\\nK=v\n", Dialect::V4);
+    assert!(doc.errors.is_empty());
+    assert_eq!(kinds(&doc), ["header", "comment", "entry"]);
+}
+
+#[test]
+fn v4_last_line_without_newline_is_not_trimmed() {
+    let doc = parse_with("[A]\n  K=v", Dialect::V4);
+    assert_eq!(doc.errors[0].kind, SyntaxErrorKind::InvalidKeyName);
+    let doc = parse_with("[A]\nK=v  ", Dialect::V4);
+    assert!(doc.errors.is_empty());
+    let doc = parse_with("[A]\n  ", Dialect::V4);
+    assert_eq!(doc.errors[0].kind, SyntaxErrorKind::NotKeyValue);
+    assert!(parse("[A]\n  K=v").errors.is_empty());
+}
