@@ -17,8 +17,7 @@ fn report_checks_skipped_without_shared() {
     );
     let n = support::SHARED_CHECKS.len();
     support::note(&format!(
-        "note: {} not found: skipped {n} check{} that compare with podman ({})",
-        root.display(),
+        "note: ../shared not found beside the checkout: skipped {n} check{} that compare with podman ({})",
         if n == 1 { "" } else { "s" },
         support::SHARED_CHECKS.join(", ")
     ));
