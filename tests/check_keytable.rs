@@ -1,10 +1,11 @@
 //! Keeps `schemas/quadlet-keys.json` in agreement with the reference key
 //! table in `../shared/data/quadlet-keytable.json` (sections, keys, repeat,
-//! flag, since). Skips with a message when the reference is absent.
+//! flag, since). Skipped without `../shared` (see tests/support/mod.rs).
+
+mod support;
 
 use quadlet_ls::schema::{table, EmitGroup, Version};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 fn norm_since(s: &str) -> Version {
     if s == "main" {
@@ -28,12 +29,13 @@ fn norm_flag(f: Option<&str>) -> Option<String> {
 
 #[test]
 fn key_table_agrees_with_reference() {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/quadlet-keytable.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping: {} not found", path.display());
+    let Some(path) = support::shared(
+        "key_table_agrees_with_reference",
+        "data/quadlet-keytable.json",
+    ) else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let reference: serde_json::Value = serde_json::from_str(&text).unwrap();
     let t = table();
     let mut seen = BTreeSet::new();
@@ -117,12 +119,13 @@ fn key_table_agrees_with_reference() {
 
 #[test]
 fn systemd_directives_agree_with_reference() {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/systemd-262-directives.txt");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipping: {} not found", path.display());
+    let Some(path) = support::shared(
+        "systemd_directives_agree_with_reference",
+        "data/systemd-262-directives.txt",
+    ) else {
         return;
     };
+    let text = std::fs::read_to_string(&path).unwrap();
     let mut cur = String::new();
     let mut n = 0;
     for line in text.lines() {

@@ -63,9 +63,25 @@ fn exit_codes() {
     assert_eq!(run(bin().arg(d.join("bad"))).0, 1);
     assert_eq!(run(bin().arg(d.join("warn"))).0, 0);
     assert_eq!(run(bin().arg("--deny-warnings").arg(d.join("warn"))).0, 1);
-    let (code, _, err) = run(bin().arg(d.join("missing")));
+    let (code, out, err) = run(bin().arg(d.join("missing")));
     assert_eq!(code, 2);
     assert!(err.contains("no such file"), "{err}");
+    // The error is not followed by "no problems".
+    assert_eq!(
+        out,
+        "0 files checked for podman 5.8; 1 path could not be read\n"
+    );
+    let (code, out, _) = run(bin().arg(d.join("clean")).arg(d.join("missing")));
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "1 file checked for podman 5.8; 1 path could not be read\n"
+    );
+    let (_, out, _) = run(bin().arg(d.join("bad")));
+    assert!(
+        out.ends_with("1 error, 0 warnings in 1 of 1 file checked for podman 5.8\n"),
+        "{out}"
+    );
     assert_eq!(run(bin().arg("--format").arg("xml").arg(&d)).0, 2);
     assert_eq!(run(bin().arg("--podman-version").arg("five").arg(&d)).0, 2);
 }

@@ -1,12 +1,14 @@
 //! Lint must agree with podman's generator on podman's own test corpus
 //! (`../shared/conformance`): every case the generator rejects gets at least
 //! one error on the case's files, and no case it accepts gets an error.
-//! Skips with a message when `../shared` is absent.
+//! Skipped without `../shared` (see tests/support/mod.rs).
+
+mod support;
 
 use quadlet_ls::check::{self, Options};
 use quadlet_ls::diag::Severity;
 use quadlet_ls::workspace::{DiskFs, Workspace};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -59,11 +61,14 @@ fn stage(conf: &Path, case: &serde_json::Value, dir: &Path) {
 
 #[test]
 fn lint_agrees_with_the_generator_on_the_conformance_corpus() {
-    let conf = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
-    let Ok(table) = std::fs::read_to_string(conf.join("tests-table.json")) else {
-        eprintln!("skipping: {} not found", conf.display());
+    let Some(conf) = support::shared(
+        "lint_agrees_with_the_generator_on_the_conformance_corpus",
+        "conformance/tests-table.json",
+    )
+    .and_then(|t| t.parent().map(|p| p.to_path_buf())) else {
         return;
     };
+    let table = std::fs::read_to_string(conf.join("tests-table.json")).unwrap();
     let table: Vec<serde_json::Value> = serde_json::from_str(&table).unwrap();
     let root = std::env::temp_dir().join(format!(
         "quadlet-ls-lint-conformance-{}",

@@ -170,12 +170,12 @@ fn command_lines_are_shell_quoted() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("ExecStopPost: /usr/bin/podman rm ")),
+            .any(|l| l.starts_with("ExecStopPost=-/usr/bin/podman rm ")),
         "{lines:?}"
     );
     let start = lines
         .iter()
-        .find(|l| l.starts_with("ExecStart: "))
+        .find(|l| l.starts_with("ExecStart=/usr/bin/podman "))
         .expect("ExecStart line");
     assert!(
         start.ends_with("quay.io/x/q sh -c 'echo '\\''hi there'\\'''"),

@@ -67,7 +67,7 @@ fn single_file_formats() {
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(
         s.lines()
-            .any(|l| l.starts_with("ExecStart: /usr/bin/podman run ") && l.ends_with("echo 'a b'")),
+            .any(|l| l.starts_with("ExecStart=/usr/bin/podman run ") && l.ends_with("echo 'a b'")),
         "{s}"
     );
 

@@ -1,24 +1,19 @@
 //! Runs podman's Quadlet conformance suite (`../shared/conformance/run.py`)
 //! against `quadlet-ls preview`, in system and user mode, and fails below
-//! 300/300. Skips with a message when the suite or python3 is absent.
+//! 300/300. Skipped without `../shared` (see tests/support/mod.rs).
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
 
-fn suite() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/run.py");
-    p.is_file().then_some(p)
-}
-
-fn run(user: bool) {
-    let Some(runner) = suite() else {
-        eprintln!("skipping: ../shared/conformance is absent");
+fn run(check: &str, user: bool) {
+    let Some(runner) = support::shared(check, "conformance/run.py") else {
         return;
     };
-    if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("skipping: python3 is not available");
-        return;
-    }
+    assert!(
+        Command::new("python3").arg("--version").output().is_ok(),
+        "python3 is needed to run ../shared/conformance/run.py"
+    );
     let bin = env!("CARGO_BIN_EXE_quadlet-ls");
     let out_dir = std::env::temp_dir().join(format!(
         "quadlet-ls-conformance-{}-{}",
@@ -52,10 +47,10 @@ fn run(user: bool) {
 
 #[test]
 fn conformance_system_mode() {
-    run(false);
+    run("conformance_system_mode", false);
 }
 
 #[test]
 fn conformance_user_mode() {
-    run(true);
+    run("conformance_user_mode", true);
 }

@@ -117,7 +117,7 @@ fn lint_summary_names_the_default_release() {
     assert_eq!(
         out,
         format!(
-            "1 files checked for podman {}: no problems\n",
+            "1 file checked for podman {}: no problems\n",
             quadlet_ls::release::DEFAULT
         )
     );

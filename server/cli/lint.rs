@@ -20,7 +20,7 @@ use std::process::ExitCode;
 pub enum Format {
     /// Annotated source snippets, like rustc.
     Human,
-    /// One JSON document (see the README for the schema).
+    /// One JSON document (its schema ends `lint --help`).
     Json,
     /// SARIF 2.1.0, for code-scanning services.
     Sarif,
@@ -29,6 +29,7 @@ pub enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = super::docs::lint_after_help())]
 pub struct LintArgs {
     /// Files or directories to check (recursively). Default: `.`
     pub paths: Vec<PathBuf>,
@@ -208,7 +209,13 @@ pub fn run(args: LintArgs) -> ExitCode {
     // The sink keeps write errors (and ignores a closed pipe); `finish`
     // reports them.
     let _ = match args.format {
-        Format::Human => write_human(&mut out, &shown, (errors, warnings), podman_version),
+        Format::Human => write_human(
+            &mut out,
+            &shown,
+            (errors, warnings),
+            podman_version,
+            io_errors.len(),
+        ),
         Format::Json => write_json(&mut out, &shown, (errors, warnings), podman_version),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
@@ -262,11 +269,23 @@ fn region(index: &LineIndex, text: &str, d: &Diagnostic) -> (u32, u32, u32, u32)
     (l1, c1, l2, c2)
 }
 
+/// `1 file`, `2 files`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The human format. `unreadable_paths`: the PATHs that could not be read
+/// (their errors are already on stderr); the summary counts them.
 fn write_human(
     out: &mut dyn Write,
     files: &[Shown],
     totals: (usize, usize),
     release: Version,
+    unreadable_paths: usize,
 ) -> std::io::Result<()> {
     let (total_e, total_w) = totals;
     let mut with_problems = 0;
@@ -314,22 +333,26 @@ fn write_human(
             writeln!(out)?;
         }
     }
-    if total_e + total_w == 0 {
-        writeln!(
-            out,
-            "{} files checked for podman {release}: no problems",
-            files.len()
-        )?;
+    let checked = format!(
+        "{} checked for podman {release}",
+        plural(files.len(), "file")
+    );
+    let unread = if unreadable_paths == 0 {
+        String::new()
+    } else {
+        format!("; {} could not be read", plural(unreadable_paths, "path"))
+    };
+    if total_e + total_w == 0 && unreadable_paths == 0 {
+        writeln!(out, "{checked}: no problems")?;
+    } else if total_e + total_w == 0 {
+        writeln!(out, "{checked}{unread}")?;
     } else {
         writeln!(
             out,
-            "{} error{}, {} warning{} in {} of {} files checked for podman {release}",
-            total_e,
-            if total_e == 1 { "" } else { "s" },
-            total_w,
-            if total_w == 1 { "" } else { "s" },
+            "{}, {} in {} of {checked}{unread}",
+            plural(total_e, "error"),
+            plural(total_w, "warning"),
             with_problems,
-            files.len()
         )?;
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The command line: `lint`, `preview` and `serve`. Each subcommand lives in
 //! its own file; this one only dispatches.
 
+pub mod docs;
 pub mod lint;
 pub mod lint_files;
 pub mod output;

@@ -23,11 +23,13 @@ pub enum Format {
     Service,
     /// The podman command lines, shell-quoted, one per `Exec*` entry.
     Command,
-    /// `{serviceName, service, exec, diagnostics}`.
+    /// `{serviceName, service, command, exec, diagnostics}` (fields: end of
+    /// `preview --help`).
     Json,
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = super::docs::preview_after_help())]
 pub struct PreviewArgs {
     /// Generate as the user (rootless) generator does.
     #[arg(long, alias = "user-mode")]

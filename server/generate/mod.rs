@@ -83,28 +83,33 @@ impl Preview {
         })
     }
 
-    /// The podman command lines, shell-quoted, one per `Exec*` entry
-    /// (`ExecStart: podman run …`).
+    /// The podman command lines, one per `Exec*` entry, labelled in
+    /// systemd's syntax: `ExecStopPost=-/usr/bin/podman rm …`. systemd's
+    /// prefixes on the program (`-` = failure ignored, `@`, `:`, `+`, `!`)
+    /// stay between `=` and the program; the words after them are
+    /// shell-quoted, so the command pastes into a shell.
     pub fn command_lines(&self) -> Vec<String> {
         self.exec
             .iter()
             .map(|(k, argv)| {
-                // systemd's prefixes on the program (`-` = failure ignored,
-                // `@`, `:`, `+`, `!`) are not part of the command.
-                let words: Vec<String> = argv
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| {
-                        if i == 0 {
-                            split::shell_quote(w.trim_start_matches(['-', '@', ':', '+', '!']))
-                        } else {
-                            split::shell_quote(w)
-                        }
-                    })
-                    .collect();
-                format!("{k}: {}", words.join(" "))
+                let (prefix, words) = Self::command_words(argv);
+                format!("{k}={prefix}{}", words.join(" "))
             })
             .collect()
+    }
+
+    /// systemd's prefix characters of an `Exec*` argv, and its words
+    /// shell-quoted without them.
+    pub fn command_words(argv: &[String]) -> (&str, Vec<String>) {
+        let first = argv.first().map_or("", String::as_str);
+        let program = first.trim_start_matches(['-', '@', ':', '+', '!']);
+        let prefix = &first[..first.len() - program.len()];
+        let mut words = Vec::with_capacity(argv.len());
+        if !argv.is_empty() {
+            words.push(split::shell_quote(program));
+        }
+        words.extend(argv.iter().skip(1).map(|w| split::shell_quote(w)));
+        (prefix, words)
     }
 }
 

@@ -33,13 +33,14 @@ pub fn preview(ws: &Workspace, path: &Path, settings: &Settings, _enc: Encoding)
         ..generate::Options::default()
     };
     let p = generate::preview(ws, path, &opts);
-    let lines = p.command_lines();
-    let command = lines
+    let exec = p
+        .exec
         .iter()
-        .find_map(|l| l.strip_prefix("ExecStart: "))
-        .or_else(|| lines.first().and_then(|l| l.split_once(": ").map(|x| x.1)))
-        .unwrap_or("")
-        .to_string();
+        .find(|(k, _)| k == "ExecStart")
+        .or_else(|| p.exec.first());
+    let command = exec
+        .map(|(_, argv)| generate::Preview::command_words(argv).1.join(" "))
+        .unwrap_or_default();
     let mut diagnostics: Vec<Value> = p
         .errors
         .iter()
