@@ -1897,6 +1897,12 @@ fn convert_image(
     Ok(service)
 }
 
+/// Whether `File=` needs no working directory: absolute, or (since 5.7)
+/// starting with a specifier.
+fn file_is_absolute(ctx: &Ctx, file: &str) -> bool {
+    file.starts_with('/') || (ctx.release >= V5_7 && starts_with_specifier(file))
+}
+
 fn convert_build(
     ctx: &Ctx,
     unit: &UnitFile,
@@ -1943,11 +1949,7 @@ fn convert_build(
     add_podman_args(unit, G, &mut c);
     if !context.is_empty() {
         c.add(context);
-    } else if !(starts_with_specifier(&file) && ctx.release >= V5_7)
-        && !file.starts_with('/')
-        && !is_url(&file)
-    {
-        // A File= starting with a specifier counts as absolute since 5.7.
+    } else if !file_is_absolute(ctx, &file) && !is_url(&file) {
         if wd.is_empty() {
             return Err(
                 "relative path in File key requires SetWorkingDirectory key to be set".into(),
