@@ -534,20 +534,6 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
                 f.warnings,
             ),
         };
-        if let Some(p) = panic {
-            out.units.push(UnitOutcome {
-                file_name: l.unit.filename.clone(),
-                path: l.path.clone(),
-                service_name,
-                result,
-                warnings,
-            });
-            // The process dies: gathered errors are never printed.
-            out.log = log.lines;
-            out.failed = true;
-            out.panic = Some(p);
-            return out;
-        }
         if !conv_warnings.is_empty() {
             if release >= v(5, 5) {
                 log.info(conv_warnings.join("\n"));
@@ -562,7 +548,7 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
                 );
             }
         }
-        if let Err(msg) = &result {
+        if let (Err(msg), None) = (&result, &panic) {
             log.error(msg.clone());
         }
         out.units.push(UnitOutcome {
@@ -572,6 +558,13 @@ fn run(ws: &Workspace, opts: &Options, target: Option<&Path>) -> DryRun {
             result,
             warnings,
         });
+        if let Some(p) = panic {
+            // The process dies: gathered errors are never printed.
+            out.log = log.lines;
+            out.failed = true;
+            out.panic = Some(p);
+            return out;
+        }
     }
     log.finish(&mut out);
     out
