@@ -13,6 +13,7 @@
 //!
 //! Every code is listed in [`CODES`] and documented in `docs/checks.md`.
 
+pub mod docs;
 mod keys;
 mod podman_warnings;
 mod refs;

@@ -329,6 +329,9 @@ fn write_human(
                     let tag = if fix.is_safe() { "" } else { " (unsafe)" };
                     writeln!(out, "{pad} = fix{tag}: {}", fix.title)?;
                 }
+                writeln!(out, "{pad} = help: quadlet-ls rule {}", d.code)?;
+            } else {
+                writeln!(out, "  = help: quadlet-ls rule {}", d.code)?;
             }
             writeln!(out)?;
         }
@@ -462,7 +465,10 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
                 "id": c,
                 "name": c,
                 "shortDescription": {"text": d},
-                "help": {"text": format!("See docs/checks.md, section `{c}`.")},
+                "help": match check::docs::rule_doc(c) {
+                    Some(doc) => json!({"text": doc.body(), "markdown": doc.body()}),
+                    None => json!({"text": format!("quadlet-ls rule {c}")}),
+                },
                 "defaultConfiguration": {"level": sarif_level(*s)},
             })
         })

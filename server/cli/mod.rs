@@ -6,6 +6,7 @@ pub mod lint;
 pub mod lint_files;
 pub mod output;
 pub mod preview;
+pub mod rule;
 
 use crate::release::{self, Target};
 use crate::schema::Version;
@@ -30,6 +31,9 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Show the systemd service podman's generator makes from a unit.
     Preview(preview::PreviewArgs),
+    /// Explain a check code: what it finds, why it matters, an example,
+    /// its severity and fixes.
+    Rule(rule::RuleArgs),
     /// Run the language server over stdio.
     Serve,
 }
@@ -48,6 +52,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Rule(args) => rule::run(args),
         Command::Serve => crate::lsp::serve(),
     }
 }

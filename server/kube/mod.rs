@@ -133,7 +133,7 @@ pub static CODES: &[(&str, Severity, &str)] = &[
     ),
     (
         "kube-nothing-to-play",
-        Severity::Error,
+        Severity::Warning,
         "Yaml= files with nothing podman kube play runs",
     ),
 ];
