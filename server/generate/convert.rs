@@ -101,7 +101,11 @@ fn remove_extension(name: &str, prefix: &str) -> String {
 // Names
 
 pub fn service_name(unit: &UnitFile, kind: UnitKind, release: Version) -> String {
-    if let Some(n) = unit.lookup(kind.section(), "ServiceName") {
+    // ServiceName= arrived in 5.3.
+    if let Some(n) = unit
+        .lookup(kind.section(), "ServiceName")
+        .filter(|_| release >= V5_3)
+    {
         return n;
     }
     let mut base = remove_extension(&unit.filename, "");
@@ -925,7 +929,16 @@ fn finish_working_directory(
     Ok(context)
 }
 
-fn default_oneshot(service: &mut UnitFile, remain: bool) {
+fn default_oneshot(ctx: &Ctx, service: &mut UnitFile, remain: bool) {
+    if ctx.release < V5_3 {
+        // Before 5.3 these replaced the unit's own values.
+        service.set(SERVICE, "Type", "oneshot");
+        if remain {
+            service.set(SERVICE, "RemainAfterExit", "yes");
+        }
+        service.set(SERVICE, "SyslogIdentifier", "%N");
+        return;
+    }
     if service.lookup(SERVICE, "SyslogIdentifier").is_none() {
         service.set(SERVICE, "SyslogIdentifier", "%N");
     }
@@ -972,7 +985,13 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
             unit.filename
         )
     })?;
-    for g in [group, QUADLET] {
+    // The `[Quadlet]` group arrived in 5.3; before, it was any other group.
+    let groups: &[&str] = if ctx.release >= V5_3 {
+        &[group, QUADLET]
+    } else {
+        &[group]
+    };
+    for &g in groups {
         for key in unit.list_keys(g) {
             let known = schema::table()
                 .get(g, key)
@@ -1033,7 +1052,9 @@ fn init_service(ctx: &Ctx, unit: &UnitFile, infos: &InfoMap, kind: UnitKind) -> 
         service.add(UNIT, "RequiresMountsFor", "%t/containers");
     }
     service.rename_group(group, &format!("X-{group}"));
-    service.rename_group(QUADLET, "X-Quadlet");
+    if ctx.release >= V5_3 {
+        service.rename_group(QUADLET, "X-Quadlet");
+    }
     Ok(service)
 }
 
@@ -1693,9 +1714,31 @@ fn convert_network(
     let mut c = base_cmd(ctx, unit, G);
     c.args
         .extend(["network", "create", "--ignore"].map(String::from));
-    emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
-    emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
-    emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
+    // Before 5.3 each key had its own code: `--flag=value` words, and the
+    // booleans only when true.
+    let old = ctx.release < V5_3;
+    let flag = |c: &mut Cmd, f: &str, v: String| {
+        if old {
+            c.add(format!("{f}={v}"));
+        } else {
+            c.add2(f, v);
+        }
+    };
+    if old {
+        if unit.lookup_bool_or(G, "DisableDNS", false) {
+            c.add("--disable-dns");
+        }
+        for v in unit.lookup_all(G, "DNS") {
+            flag(&mut c, "--dns", v);
+        }
+        if let Some(d) = unit.lookup_nonempty(G, "Driver") {
+            flag(&mut c, "--driver", d);
+        }
+    } else {
+        emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
+        emit(ctx, unit, G, EmitGroup::String, &mut c, warnings);
+        emit(ctx, unit, G, EmitGroup::Strings, &mut c, warnings);
+    }
     let subnets = unit.lookup_all(G, "Subnet");
     let gateways = unit.lookup_all(G, "Gateway");
     let ranges = unit.lookup_all(G, "IPRange");
@@ -1707,22 +1750,33 @@ fn convert_network(
             return Err("cannot set more ranges than subnets".into());
         }
         for (i, s) in subnets.iter().enumerate() {
-            c.add2("--subnet", s.clone());
+            flag(&mut c, "--subnet", s.clone());
             if let Some(g) = gateways.get(i) {
-                c.add2("--gateway", g.clone());
+                flag(&mut c, "--gateway", g.clone());
             }
             if let Some(r) = ranges.get(i) {
-                c.add2("--ip-range", r.clone());
+                flag(&mut c, "--ip-range", r.clone());
             }
         }
     } else if !ranges.is_empty() || !gateways.is_empty() {
         return Err("cannot set gateway or range without subnet".into());
     }
+    if old {
+        if unit.lookup_bool_or(G, "Internal", false) {
+            c.add("--internal");
+        }
+        if let Some(d) = unit.lookup_nonempty(G, "IPAMDriver") {
+            flag(&mut c, "--ipam-driver", d);
+        }
+        if unit.lookup_bool_or(G, "IPv6", false) {
+            c.add("--ipv6");
+        }
+    }
     emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);
     add_podman_args(unit, G, &mut c);
     c.add(name.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
-    default_oneshot(&mut service, true);
+    default_oneshot(ctx, &mut service, true);
     set_resource(infos, unit, name);
     Ok(service)
 }
@@ -1741,7 +1795,12 @@ fn convert_volume(
         .extend(["volume", "create", "--ignore"].map(String::from));
     let driver = unit.lookup(G, "Driver");
     if let Some(d) = &driver {
-        c.add2("--driver", d.clone());
+        // One `--driver=D` word before 5.3.
+        if ctx.release < V5_3 {
+            c.add(format!("--driver={d}"));
+        } else {
+            c.add2("--driver", d.clone());
+        }
     }
     let mut opts = String::new();
     if driver.as_deref() == Some("image") {
@@ -1778,7 +1837,8 @@ fn convert_volume(
             match &dev {
                 Some(d) => {
                     c.add2("--opt", format!("type={t}"));
-                    if t == "bind" {
+                    // A bind volume needs its device's mount since 5.6.
+                    if t == "bind" && ctx.release >= V5_6 {
                         service.add_escaped(UNIT, "RequiresMountsFor", d);
                     }
                 }
@@ -1803,7 +1863,7 @@ fn convert_volume(
     add_podman_args(unit, G, &mut c);
     c.add(name.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
-    default_oneshot(&mut service, true);
+    default_oneshot(ctx, &mut service, true);
     set_resource(infos, unit, name);
     Ok(service)
 }
@@ -1891,7 +1951,7 @@ fn convert_image(
     add_podman_args(unit, G, &mut c);
     c.add(image.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
-    default_oneshot(&mut service, true);
+    default_oneshot(ctx, &mut service, true);
     let name = unit.lookup_nonempty(G, "ImageTag").unwrap_or(image);
     set_resource(infos, unit, name);
     Ok(service)
@@ -1958,7 +2018,7 @@ fn convert_build(
         c.add(wd);
     }
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
-    default_oneshot(&mut service, false);
+    default_oneshot(ctx, &mut service, false);
     Ok(service)
 }
 
@@ -1980,7 +2040,7 @@ fn convert_artifact(
     add_podman_args(unit, G, &mut c);
     c.add(name.clone());
     service.add_cmdline(SERVICE, "ExecStart", &c.args);
-    default_oneshot(&mut service, true);
+    default_oneshot(ctx, &mut service, true);
     set_resource(infos, unit, name);
     Ok(service)
 }
