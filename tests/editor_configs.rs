@@ -543,8 +543,7 @@ fn lua_syntax(file: &str, src: &str) {
                     i += 1;
                 }
                 let word = &src[start..i];
-                let after_dot =
-                    start > 0 && b[start - 1] == b'.' || start > 0 && b[start - 1] == b':';
+                let after_dot = start > 0 && matches!(b[start - 1], b'.' | b':');
                 if !after_dot {
                     match word {
                         "function" | "do" | "if" => stack.push("end"),
