@@ -26,6 +26,7 @@ fi
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 apt_install() {
   say "apt-get install $*"
+  apt-get update -qq >&2 || say "warning: apt-get update reported errors"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 ||
     fail_setup "apt-get install $*"
 }

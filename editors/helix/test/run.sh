@@ -33,6 +33,7 @@ installed tmux || need+=(tmux)
 if ! installed hx && apt_has hx; then need+=(hx); fi
 if [ "${#need[@]}" -gt 0 ]; then
   say "apt-get install ${need[*]}"
+  apt-get update -qq >&2 || say "warning: apt-get update reported errors"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 ||
     fail_setup "apt-get install ${need[*]}"
 fi
