@@ -399,15 +399,20 @@ fn neovim_ftdetect_and_lsp_config() {
         exts.iter().collect::<BTreeSet<_>>(),
         types().iter().collect::<BTreeSet<_>>()
     );
-    assert!(src.contains("extension[ext] = 'quadlet'"));
+    // Neovim's own patterns mark units under containers/systemd/ as
+    // `systemd`, and patterns come before extensions: units need a pattern.
+    assert!(
+        !src.contains("extension[") && !src.contains("extension ="),
+        "nvim: units by pattern, not extension"
+    );
     let mut patterns = Vec::new();
-    let mut claims: Vec<String> = exts.iter().map(|e| format!("*.{e}")).collect();
+    let mut claims: Vec<String> = Vec::new();
     for line in src
         .lines()
         .filter(|l| l.trim_start().starts_with("pattern["))
     {
         let key = &line[line.find('[').unwrap() + 1..line.find("] =").expect("pattern[..] =")];
-        assert!(line.contains("'quadlet'"), "{line}");
+        assert!(line.contains("{ 'quadlet', { priority = 10 } }"), "{line}");
         // 'a' .. ext .. 'b'  or  ext .. 'b'
         let template: String = key
             .split("..")
@@ -426,7 +431,7 @@ fn neovim_ftdetect_and_lsp_config() {
         claims.extend(exts.iter().map(|e| t.replace('T', e)));
     }
     let shapes = &[
-        ("*.T", Form::Unit),
+        (".*%.T", Form::Unit),
         (".*%.T%.d/[^/]+%.conf", Form::NamedDropIn),
         (".*/T%.d/[^/]+%.conf", Form::TypeDropIn),
     ];
@@ -437,20 +442,16 @@ fn neovim_ftdetect_and_lsp_config() {
         .filter(|c| !relative.contains(c))
         .collect();
     assert_eq!(claims_of("nvim ftdetect", &claims, shapes), every_form());
-    // vim.filetype: extension after the last dot; a pattern with `/` is
-    // matched against the whole path, else the file name.
+    // vim.filetype: a pattern with `/` is matched against the whole path,
+    // else against the file name.
     check_samples("nvim", false, |path| {
         let name = file_name(path);
-        let ext_hit = name
-            .rsplit_once('.')
-            .is_some_and(|(_, e)| exts.iter().any(|x| x == e));
-        ext_hit
-            || exts.iter().any(|e| {
-                patterns.iter().any(|t| {
-                    let pat = t.replace('T', e);
-                    lua_match(&pat, if pat.contains('/') { path } else { name })
-                })
+        exts.iter().any(|e| {
+            patterns.iter().any(|t| {
+                let pat = t.replace('T', e);
+                lua_match(&pat, if pat.contains('/') { path } else { name })
             })
+        })
     });
 
     let lsp = read("editors/nvim/lsp/quadlet_ls.lua");
