@@ -862,6 +862,19 @@ fn run_cases(n: usize, seed: u64, release: Version) -> Outcome {
             .filter(|d| d.severity == Severity::Error)
             .map(|d| format!("{}: {}", d.code, d.message))
             .collect();
+        // Nothing convert put in PodmanArgs= has a key.
+        let has_key: Vec<&str> = diags
+            .iter()
+            .filter(|d| d.code == "podman-args-has-key")
+            .map(|d| d.message.as_str())
+            .collect();
+        if !has_key.is_empty() {
+            fail(
+                &mut o,
+                format!("PodmanArgs= flags with a key {has_key:?}\n{text}"),
+            );
+            continue;
+        }
         if errors.is_empty() {
             o.lint_clean += 1;
         } else {

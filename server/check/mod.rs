@@ -10,12 +10,14 @@
 //! - `rules`: checks on the merged unit (required keys, exclusions, and the
 //!   other conditions podman's generator rejects);
 //! - `podman_warnings`: what the generator itself warns about.
+//! - `podman_args`: `PodmanArgs=` flags that have a key.
 //!
 //! Every code is listed in [`CODES`] and documented in `docs/checks.md`.
 
 mod comments;
 pub mod docs;
 mod keys;
+mod podman_args;
 mod podman_warnings;
 mod refs;
 mod rules;
@@ -172,6 +174,11 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         "short-image-name",
         Severity::Warning,
         "an image name without a registry, which podman warns about",
+    ),
+    (
+        "podman-args-has-key",
+        Severity::Warning,
+        "a PodmanArgs= flag that has its own key in the target release",
     ),
     (
         "unsupported-service-key",
@@ -444,6 +451,7 @@ pub fn check_source(
     values::check(&cx, &mut out);
     refs::check(&cx, &mut out);
     podman_warnings::check(&cx, &mut out);
+    podman_args::check(&cx, &mut out);
     out
 }
 

@@ -325,6 +325,19 @@ impl Draft {
         })
     }
 
+    /// The entries of `section`, in order, as `(key, raw value)`.
+    pub fn entries(&self, section: &str) -> Vec<(String, String)> {
+        self.sections
+            .iter()
+            .filter(|s| s.name == section)
+            .flat_map(|s| s.lines.iter())
+            .filter_map(|l| match l {
+                Line::Entry(k, v) => Some((k.clone(), v.clone())),
+                Line::Comment(_) => None,
+            })
+            .collect()
+    }
+
     /// Whether the draft has nothing but comments in `section` (or no such
     /// section).
     pub fn section_is_empty(&self, section: &str) -> bool {

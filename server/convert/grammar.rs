@@ -614,6 +614,40 @@ pub fn parse(words: &[String]) -> Result<Parsed, GrammarError> {
     })
 }
 
+/// Flags of `cmd` alone (the words of a `PodmanArgs=`): the flags, and the
+/// words that are not flags.
+pub fn parse_flags(
+    cmd: Subcommand,
+    words: &[String],
+) -> Result<(Vec<Opt>, Vec<String>), GrammarError> {
+    let mut opts = Vec::new();
+    let mut rest = Vec::new();
+    read_flags(
+        words,
+        0,
+        flags(cmd),
+        cmd.display(),
+        true,
+        &mut opts,
+        &mut rest,
+    )?;
+    Ok((opts, rest))
+}
+
+/// The subcommand whose flags a unit section's `PodmanArgs=` holds.
+pub fn subcommand_of_section(section: &str) -> Option<Subcommand> {
+    Some(match section {
+        "Container" => Subcommand::Run,
+        "Pod" => Subcommand::PodCreate,
+        "Network" => Subcommand::NetworkCreate,
+        "Volume" => Subcommand::VolumeCreate,
+        "Kube" => Subcommand::KubePlay,
+        "Image" => Subcommand::ImagePull,
+        "Build" => Subcommand::Build,
+        _ => return None,
+    })
+}
+
 /// The long flags of a key table `flag` column that map one-to-one onto a
 /// key (`--hostname` → `HostName`): every key of `section` whose flag is a
 /// single `--name` word, by flag name. Keys with compound flags (`--user

@@ -18,7 +18,7 @@ pub mod podman;
 
 pub use draft::{encode, Draft, Unencodable};
 pub use grammar::{parse, GrammarError, Parsed, Subcommand};
-pub use podman::{convert_command, convert_parsed};
+pub use podman::{convert_command, convert_parsed, keys_of_flag};
 
 use crate::schema::Version;
 

@@ -71,6 +71,38 @@ pub fn convert_parsed(p: &Parsed, opts: &Options) -> Result<Converted, ConvertEr
     })
 }
 
+/// The keys one flag of a unit's `PodmanArgs=` becomes in `release`, as
+/// `(key, raw value)` lines of the unit's own section; `None` when it has no
+/// key there (it stays in `PodmanArgs=`, or Quadlet adds it itself). The
+/// flag is taken on its own: flags that need others (`Gateway=` needs a
+/// `Subnet=`, a volume's `type=` a `device=`) are not moved.
+pub fn keys_of_flag(
+    command: Subcommand,
+    o: &Opt,
+    release: Version,
+) -> Option<Vec<(String, String)>> {
+    let kind = match command {
+        Subcommand::Run | Subcommand::Create => UnitKind::Container,
+        Subcommand::PodCreate => UnitKind::Pod,
+        Subcommand::NetworkCreate => UnitKind::Network,
+        Subcommand::VolumeCreate => UnitKind::Volume,
+        Subcommand::KubePlay => UnitKind::Kube,
+        Subcommand::ImagePull => UnitKind::Image,
+        Subcommand::Build => UnitKind::Build,
+    };
+    let mut c = Conv::new(kind, command, release);
+    c.opt(o).ok()?;
+    if !c.dropped.is_empty() || c.draft.has(c.section, "PodmanArgs") {
+        return None;
+    }
+    let lines = c.draft.entries(c.section);
+    // Only keys of the unit's own section (`--restart` is systemd's).
+    if lines.is_empty() || !c.draft.section_is_empty("Service") {
+        return None;
+    }
+    Some(lines)
+}
+
 /// A conversion in progress.
 struct Conv {
     draft: Draft,
@@ -85,6 +117,12 @@ struct Conv {
     /// The file name the unit gets, when the command names it.
     name: Option<String>,
     simple: HashMap<String, String>,
+    /// Context the other flags give some flags: the network has as many
+    /// subnets as gateways and ranges; the volume has a device; its driver
+    /// is `image`.
+    paired_ok: bool,
+    has_device: bool,
+    image_driver: bool,
 }
 
 impl Conv {
@@ -100,6 +138,9 @@ impl Conv {
             dropped: Vec::new(),
             name: None,
             simple: grammar::simple_keys(section),
+            paired_ok: false,
+            has_device: false,
+            image_driver: false,
         }
     }
 
@@ -598,18 +639,18 @@ impl Conv {
             self.name_key("PodName", &n, None)?;
         }
         for o in &p.opts {
-            match o.name.as_str() {
-                "replace" => self.drop_added(o),
-                "name" => {
-                    let v = o.value.clone().unwrap_or_default();
-                    self.name_key("PodName", &v, Some(o))?
-                }
-                "exit-policy" => {
-                    let v = o.value.clone().unwrap_or_default();
-                    self.key(o, "ExitPolicy", &v)?
-                }
-                _ => self.common_opt(o)?,
-            }
+            self.pod_opt(o)?;
+        }
+        Ok(())
+    }
+
+    fn pod_opt(&mut self, o: &Opt) -> Result<(), ConvertError> {
+        let v = o.value.clone().unwrap_or_default();
+        match o.name.as_str() {
+            "replace" => self.drop_added(o),
+            "name" => self.name_key("PodName", &v, Some(o))?,
+            "exit-policy" => self.key(o, "ExitPolicy", &v)?,
+            _ => self.common_opt(o)?,
         }
         Ok(())
     }
@@ -620,17 +661,22 @@ impl Conv {
         }
         let count = |name: &str| p.opts.iter().filter(|o| o.name == name).count();
         let subnets = count("subnet");
-        let paired_ok = count("gateway") <= subnets && count("ip-range") <= subnets;
+        self.paired_ok = count("gateway") <= subnets && count("ip-range") <= subnets;
         for o in &p.opts {
-            match o.name.as_str() {
-                "ignore" => self.drop_added(o),
-                "opt" => self.keyval(o, "Options")?,
-                "gateway" | "ip-range" if !paired_ok => self.podman_args(
-                    o,
-                    "Gateway= and IPRange= pair with Subnet=, and there are fewer subnets",
-                )?,
-                _ => self.common_opt(o)?,
-            }
+            self.network_opt(o)?;
+        }
+        Ok(())
+    }
+
+    fn network_opt(&mut self, o: &Opt) -> Result<(), ConvertError> {
+        match o.name.as_str() {
+            "ignore" => self.drop_added(o),
+            "opt" => self.keyval(o, "Options")?,
+            "gateway" | "ip-range" if !self.paired_ok => self.podman_args(
+                o,
+                "Gateway= and IPRange= pair with Subnet=, and there are fewer subnets",
+            )?,
+            _ => self.common_opt(o)?,
         }
         Ok(())
     }
@@ -645,33 +691,36 @@ impl Conv {
             .filter(|o| o.name == "opt")
             .filter_map(|o| o.value.as_deref())
             .collect();
-        let has_device = opt_values.iter().any(|v| v.starts_with("device="));
-        let image_driver = p
+        self.has_device = opt_values.iter().any(|v| v.starts_with("device="));
+        self.image_driver = p
             .last("driver")
             .and_then(|o| o.value.as_deref())
             .is_some_and(|d| d == "image");
         for o in &p.opts {
-            if o.name == "ignore" {
-                self.drop_added(o);
-                continue;
-            }
-            if o.name != "opt" {
-                self.common_opt(o)?;
-                continue;
-            }
-            let v = o.value.clone().unwrap_or_default();
-            let (k, val) = v.split_once('=').unwrap_or((v.as_str(), ""));
-            match (k, val) {
-                ("copy", "") => self.key(o, "Copy", "true")?,
-                ("nocopy", "") => self.key(o, "Copy", "false")?,
-                ("device", d) if !d.is_empty() => self.key(o, "Device", d)?,
-                ("type", t) if has_device && !t.is_empty() => self.key(o, "Type", t)?,
-                ("o", x) if has_device && !x.is_empty() => self.key(o, "Options", x)?,
-                ("image", i) if image_driver && !i.is_empty() => self.key(o, "Image", i)?,
-                _ => self.podman_args(o, "no Quadlet key for this volume option")?,
-            }
+            self.volume_opt(o)?;
         }
         Ok(())
+    }
+
+    fn volume_opt(&mut self, o: &Opt) -> Result<(), ConvertError> {
+        if o.name == "ignore" {
+            self.drop_added(o);
+            return Ok(());
+        }
+        if o.name != "opt" {
+            return self.common_opt(o);
+        }
+        let v = o.value.clone().unwrap_or_default();
+        let (k, val) = v.split_once('=').unwrap_or((v.as_str(), ""));
+        match (k, val) {
+            ("copy", "") => self.key(o, "Copy", "true"),
+            ("nocopy", "") => self.key(o, "Copy", "false"),
+            ("device", d) if !d.is_empty() => self.key(o, "Device", d),
+            ("type", t) if self.has_device && !t.is_empty() => self.key(o, "Type", t),
+            ("o", x) if self.has_device && !x.is_empty() => self.key(o, "Options", x),
+            ("image", i) if self.image_driver && !i.is_empty() => self.key(o, "Image", i),
+            _ => self.podman_args(o, "no Quadlet key for this volume option"),
+        }
     }
 
     fn kube(&mut self, p: &Parsed) -> Result<(), ConvertError> {
@@ -703,18 +752,23 @@ impl Conv {
             .unwrap_or(file);
         self.name = Some(unit_name(stem));
         for o in &p.opts {
-            let v = o.value.clone().unwrap_or_default();
-            match o.name.as_str() {
-                "replace" => self.drop_added(o),
-                "service-container" if o.is_true() => self.drop_added(o),
-                "service-exit-code-propagation" => self.key(o, "ExitCodePropagation", &v)?,
-                "configmap" => {
-                    self.note_relative("configmap", &v);
-                    self.key(o, "ConfigMap", &v)?
-                }
-                "annotation" => self.podman_args(o, "no Quadlet key for annotations here")?,
-                _ => self.common_opt(o)?,
+            self.kube_opt(o)?;
+        }
+        Ok(())
+    }
+
+    fn kube_opt(&mut self, o: &Opt) -> Result<(), ConvertError> {
+        let v = o.value.clone().unwrap_or_default();
+        match o.name.as_str() {
+            "replace" => self.drop_added(o),
+            "service-container" if o.is_true() => self.drop_added(o),
+            "service-exit-code-propagation" => self.key(o, "ExitCodePropagation", &v)?,
+            "configmap" => {
+                self.note_relative("configmap", &v);
+                self.key(o, "ConfigMap", &v)?
             }
+            "annotation" => self.podman_args(o, "no Quadlet key for annotations here")?,
+            _ => self.common_opt(o)?,
         }
         Ok(())
     }
@@ -736,6 +790,36 @@ impl Conv {
         Ok(())
     }
 
+    fn build_opt(&mut self, o: &Opt) -> Result<(), ConvertError> {
+        let v = o.value.clone().unwrap_or_default();
+        match o.name.as_str() {
+            "tag" => self.key(o, "ImageTag", &v)?,
+            "file" => {
+                self.note_relative("file", &v);
+                self.key(o, "File", &v)?
+            }
+            "pull" if o.value.is_none() => {
+                self.podman_args(o, "Pull= takes a policy (always, missing, never, newer)")?
+            }
+            "pull" => self.key(o, "Pull", &v)?,
+            _ => self.common_opt(o)?,
+        }
+        Ok(())
+    }
+
+    /// One flag, by the subcommand's rules.
+    fn opt(&mut self, o: &Opt) -> Result<(), ConvertError> {
+        match self.command {
+            Subcommand::Run | Subcommand::Create => self.container_opt(o),
+            Subcommand::PodCreate => self.pod_opt(o),
+            Subcommand::NetworkCreate => self.network_opt(o),
+            Subcommand::VolumeCreate => self.volume_opt(o),
+            Subcommand::KubePlay => self.kube_opt(o),
+            Subcommand::ImagePull => self.common_opt(o),
+            Subcommand::Build => self.build_opt(o),
+        }
+    }
+
     fn build(&mut self, p: &Parsed) -> Result<(), ConvertError> {
         let context = self.one_positional(p, "context directory")?;
         let tags: Vec<&Opt> = p.opts.iter().filter(|o| o.name == "tag").collect();
@@ -749,19 +833,7 @@ impl Conv {
             self.name = Some(image_base_name(t));
         }
         for o in &p.opts {
-            let v = o.value.clone().unwrap_or_default();
-            match o.name.as_str() {
-                "tag" => self.key(o, "ImageTag", &v)?,
-                "file" => {
-                    self.note_relative("file", &v);
-                    self.key(o, "File", &v)?
-                }
-                "pull" if o.value.is_none() => {
-                    self.podman_args(o, "Pull= takes a policy (always, missing, never, newer)")?
-                }
-                "pull" => self.key(o, "Pull", &v)?,
-                _ => self.common_opt(o)?,
-            }
+            self.build_opt(o)?;
         }
         match context {
             Some(ctx) => {
