@@ -1,0 +1,3 @@
+//! Conversion to Quadlet units.
+
+pub mod systemd;
