@@ -14,6 +14,7 @@
 //! The result is a list of [`Planned`] units: a podman argv for the core
 //! converter plus the `[Unit]`/`[Service]`/`[Install]` entries to add.
 
+use super::grammar::{self, Opt, Parsed, Subcommand};
 use crate::model::split::split_exec;
 use crate::syntax;
 
@@ -27,9 +28,9 @@ pub enum Kind {
 /// How the service starts its object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Start {
-    /// `--new`: the podman argv (without the executable) that creates the
-    /// object, with the generator's own flags removed.
-    New(Vec<String>),
+    /// `--new`: the podman command that creates the object, with the
+    /// generator's own flags removed and its `%%`/`$$` escapes undone.
+    New(Parsed),
     /// The plain form: `podman start NAME_OR_ID` of an object that exists
     /// in podman's storage. Its image and options are not in the file.
     Existing(String),
@@ -90,6 +91,12 @@ pub enum ServiceError {
         key: String,
         reason: String,
     },
+    #[error("{file}: {key}=: {error}")]
+    Command {
+        file: String,
+        key: String,
+        error: grammar::GrammarError,
+    },
     #[error("{file}: the pod service has no `podman pod create` line in ExecStartPre=")]
     NoPodCreate { file: String },
     #[error("{file}: line {line}: {message}")]
@@ -98,13 +105,6 @@ pub enum ServiceError {
         line: usize,
         message: String,
     },
-}
-
-/// Which flags of a podman subcommand take a value: `Some(true)` for a flag
-/// with a value, `Some(false)` for a boolean, `None` for a flag podman does
-/// not have. Short flags come as `-x`, long ones as `--name`.
-pub trait FlagGrammar {
-    fn takes_value(&self, flag: &str) -> Option<bool>;
 }
 
 /// One word of a logical line as systemd reads it: continuation lines are
@@ -217,63 +217,33 @@ fn flag_parts(w: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// What a boilerplate filter does with one flag.
-enum Verdict {
-    Keep,
-    Drop,
-}
-
-/// Walks the flags before the first positional word (the image, or nothing
-/// for `pod create`), dropping those `judge` rejects. Each flag is judged
-/// with its value. Unknown flags are kept and assumed to take no value
-/// unless written `--flag=value`.
-fn filter_flags(
-    args: &[String],
-    grammar: &dyn FlagGrammar,
-    mut judge: impl FnMut(&str, Option<&str>) -> Verdict,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let w = &args[i];
-        if w == "--" || !w.starts_with('-') || w == "-" {
-            out.extend(args[i..].iter().cloned());
-            break;
-        }
-        let (name, inline) = flag_parts(w);
-        // short flags grouped (`-dit`): only the last may take a value
-        let takes = if name.starts_with("--") {
-            inline.is_none() && grammar.takes_value(name) == Some(true)
-        } else {
-            let last = name
-                .chars()
-                .last()
-                .map(|c| format!("-{c}"))
-                .unwrap_or_default();
-            name.len() == 2 && grammar.takes_value(&last) == Some(true)
-                || name.len() > 2 && grammar.takes_value(&last) == Some(true)
-        };
-        let value = if takes {
-            args.get(i + 1).map(String::as_str)
-        } else {
-            inline
-        };
-        let verdict = judge(name, value);
-        let width = if takes { 2 } else { 1 };
-        if let Verdict::Keep = verdict {
-            out.extend(args[i..(i + width).min(args.len())].iter().cloned());
-        }
-        i += width;
+/// Takes the generator's own flags out of a parsed command and undoes its
+/// `%%`/`$$` escapes in what is left; the specifiers and variables left are
+/// collected.
+fn clean(mut p: Parsed, ours: fn(&str, Option<&str>) -> bool, found: &mut Vec<String>) -> Parsed {
+    p.opts.retain(|o| !ours(&o.name, o.value.as_deref()));
+    let fix = |o: &mut Opt, found: &mut Vec<String>| {
+        o.value = o.value.as_deref().map(|v| unescape_systemd(v, found));
+        o.words = o
+            .words
+            .iter()
+            .map(|w| unescape_systemd(w, &mut Vec::new()))
+            .collect();
+    };
+    for o in p.globals.iter_mut().chain(p.opts.iter_mut()) {
+        fix(o, found);
     }
-    out
+    p.args = unescape_all(std::mem::take(&mut p.args), found);
+    p
 }
 
 /// The generator's own flags on a `podman run` line.
 fn run_boilerplate(name: &str, value: Option<&str>) -> bool {
     match name {
-        "--cidfile" | "--conmon-pidfile" | "--cgroups" | "--rm" | "-d" | "--detach"
-        | "--replace" | "--pod-id-file" => true,
-        "--sdnotify" => value == Some("conmon"),
+        "cidfile" | "conmon-pidfile" | "cgroups" | "rm" | "detach" | "replace" | "pod-id-file" => {
+            true
+        }
+        "sdnotify" => value == Some("conmon"),
         _ => false,
     }
 }
@@ -281,8 +251,8 @@ fn run_boilerplate(name: &str, value: Option<&str>) -> bool {
 /// The generator's own flags on a `podman pod create` line.
 fn pod_boilerplate(name: &str, value: Option<&str>) -> bool {
     match name {
-        "--infra-conmon-pidfile" | "--pod-id-file" | "--replace" => true,
-        "--exit-policy" => value == Some("stop"),
+        "infra-conmon-pidfile" | "pod-id-file" | "replace" => true,
+        "exit-policy" => value == Some("stop"),
         _ => false,
     }
 }
@@ -352,15 +322,8 @@ impl Reader<'_> {
     }
 }
 
-/// Reads one `.service` written by `podman generate systemd`. `grammar_run`
-/// and `grammar_pod` say which flags of `podman run` and `podman pod create`
-/// take values (to find where the flags end).
-pub fn read_service(
-    file: &str,
-    text: &str,
-    grammar_run: &dyn FlagGrammar,
-    grammar_pod: &dyn FlagGrammar,
-) -> Result<Service, ServiceError> {
+/// Reads one `.service` written by `podman generate systemd`.
+pub fn read_service(file: &str, text: &str) -> Result<Service, ServiceError> {
     let doc = syntax::parse(text);
     if let Some(e) = doc.errors.first() {
         let line = text
@@ -440,47 +403,35 @@ pub fn read_service(
             .collect::<Vec<_>>()
             .join(" "),
     };
-    let mut pod_create: Option<Vec<String>> = None;
+    let command_error = |key: &str, error| ServiceError::Command {
+        file: file.to_string(),
+        key: key.to_string(),
+        error,
+    };
     match tail.as_slice() {
         ["run" | "create", ..] | ["container", "run" | "create", ..] => {
-            let at = if tail[0] == "container" {
-                sub + 2
-            } else {
-                sub + 1
+            let parsed = grammar::parse(&words).map_err(|e| command_error("ExecStart", e))?;
+            let value = |name: &str| {
+                parsed
+                    .last(name)
+                    .and_then(|o| o.value.as_deref())
+                    .map(|v| unescape_systemd(v, &mut Vec::new()))
             };
-            let mut pod_id_file = None;
-            let mut name_value = None;
-            let rest = filter_flags(&args[at..], grammar_run, |name, value| {
-                if name == "--name" {
-                    name_value = value.map(str::to_string);
-                }
-                if name == "--pod-id-file" {
-                    pod_id_file = value.map(str::to_string);
-                }
-                if run_boilerplate(name, value) {
-                    Verdict::Drop
-                } else {
-                    Verdict::Keep
-                }
-            });
-            r.svc.name = name_value.map(|n| unescape_systemd(&n, &mut Vec::new()));
-            if let Some(p) = pod_id_file.as_deref().and_then(pod_service_from_id_file) {
+            r.svc.name = value("name");
+            if let Some(p) = value("pod-id-file")
+                .as_deref()
+                .and_then(pod_service_from_id_file)
+            {
                 r.svc.pod_service = Some(p);
             }
-            let mut argv: Vec<String> = args[..sub].to_vec();
-            argv.push("run".into());
-            argv.extend(rest);
-            let argv = unescape_all(argv, &mut specifiers);
-            r.drop(
-                "the --cidfile, --cgroups, --rm, --sdnotify=conmon, -d and --replace flags".into(),
-            );
-            r.svc.start = Start::New(argv);
+            let mut parsed = clean(parsed, run_boilerplate, &mut specifiers);
+            // the generator writes `run` for containers made with `create`
+            parsed.command = Subcommand::Run;
+            r.drop("--cidfile --cgroups --rm --sdnotify=conmon -d --replace".into());
+            r.svc.start = Start::New(parsed);
         }
-        ["start" | "container", ..] => {
+        ["start", ..] | ["container", "start", ..] => {
             let at = if tail[0] == "container" {
-                if tail.get(1) != Some(&"start") {
-                    return Err(unknown());
-                }
                 sub + 2
             } else {
                 sub + 1
@@ -494,7 +445,7 @@ pub fn read_service(
         ["pod", "start", ..] => {
             r.svc.kind = Kind::Pod;
             // the create line is in ExecStartPre=
-            let mut pod_name = None;
+            let mut create = None;
             for e in doc
                 .section_entries("Service")
                 .filter(|e| e.key == "ExecStartPre")
@@ -507,36 +458,21 @@ pub fn read_service(
                     && ptail.first().map(String::as_str) == Some("pod")
                     && ptail.get(1).map(String::as_str) == Some("create")
                 {
-                    let rest = filter_flags(&pargs[psub + 2..], grammar_pod, |name, value| {
-                        if name == "--name" {
-                            pod_name = value.map(str::to_string);
-                        }
-                        if pod_boilerplate(name, value) {
-                            Verdict::Drop
-                        } else {
-                            Verdict::Keep
-                        }
-                    });
-                    let mut argv: Vec<String> = pargs[..psub].to_vec();
-                    argv.push("pod".into());
-                    argv.push("create".into());
-                    argv.extend(rest);
-                    pod_create = Some(unescape_all(argv, &mut specifiers));
+                    create =
+                        Some(grammar::parse(&pre).map_err(|e| command_error("ExecStartPre", e))?);
                 }
             }
-            r.svc.name = pod_name.map(|n| unescape_systemd(&n, &mut Vec::new()));
-            match pod_create.take() {
-                Some(argv) => r.svc.start = Start::New(argv),
-                None => {
-                    return Err(ServiceError::NoPodCreate {
-                        file: file.to_string(),
-                    })
-                }
-            }
-            r.drop(
-                "the --infra-conmon-pidfile, --pod-id-file, --exit-policy=stop and --replace flags"
-                    .into(),
-            );
+            let Some(parsed) = create else {
+                return Err(ServiceError::NoPodCreate {
+                    file: file.to_string(),
+                });
+            };
+            r.svc.name = parsed
+                .last("name")
+                .and_then(|o| o.value.as_deref())
+                .map(|v| unescape_systemd(v, &mut Vec::new()));
+            r.svc.start = Start::New(clean(parsed, pod_boilerplate, &mut specifiers));
+            r.drop("--infra-conmon-pidfile --pod-id-file --exit-policy=stop --replace".into());
         }
         _ => return Err(unknown()),
     }
@@ -600,13 +536,13 @@ fn read_unit_section(
                 let default = format!("Podman {stem}.service");
                 let template_default = format!("Podman {stem}.service for %I");
                 if v == default || v == template_default {
-                    r.drop(format!("Description={v} (the generator's default)"));
+                    r.drop("Description= (the default)".into());
                 } else {
                     r.keep("Unit", "Description", &v);
                 }
             }
             "Documentation" if v == "man:podman-generate-systemd(1)" => {
-                r.drop("Documentation=man:podman-generate-systemd(1)".into());
+                r.drop("Documentation=".into());
             }
             "RequiresMountsFor" => {
                 let mut rootless = false;
@@ -618,7 +554,7 @@ fn read_unit_section(
                     .collect();
                 r.svc.rootless |= rootless;
                 if rest.len() != items.len() {
-                    r.drop("RequiresMountsFor= of podman's run root".into());
+                    r.drop("RequiresMountsFor= (the run root)".into());
                 }
                 if !rest.is_empty() {
                     r.keep("Unit", "RequiresMountsFor", &rest.join(" "));
@@ -631,7 +567,7 @@ fn read_unit_section(
                     if item == "network-online.target"
                         && matches!(e.key.as_str(), "Wants" | "After")
                     {
-                        r.drop(format!("{}=network-online.target (Quadlet adds it)", e.key));
+                        r.drop(format!("{}=network-online.target", e.key));
                         continue;
                     }
                     if !is_pod && e.key == "BindsTo" && item.ends_with(".service") {
@@ -678,7 +614,7 @@ fn read_service_section(
                     .filter(|w| !w.starts_with("PODMAN_SYSTEMD_UNIT="))
                     .collect();
                 if rest.len() != words.len() {
-                    r.drop("Environment=PODMAN_SYSTEMD_UNIT=%n".into());
+                    r.drop("Environment=PODMAN_SYSTEMD_UNIT".into());
                 }
                 if !rest.is_empty() {
                     if rest.len() == words.len() {
@@ -717,18 +653,14 @@ fn read_service_section(
                     if e.key != "ExecStartPre" && r.svc.stop_timeout.is_none() {
                         r.svc.stop_timeout = stop_time(&args[sub..]);
                     }
-                    r.drop(format!("{}= (the generator's own)", e.key));
+                    r.drop(format!("{}=", e.key));
                 } else {
                     r.keep("Service", &e.key, &v);
                 }
             }
-            "PIDFile" | "NotifyAccess" => r.drop(format!("{}= (Quadlet sets its own)", e.key)),
-            "Type" if matches!(v.as_str(), "forking" | "notify") => {
-                r.drop(format!("Type={v} (Quadlet sets its own)"))
-            }
-            "KillMode" if v == "none" => {
-                r.drop("KillMode=none (written by old podman releases)".into())
-            }
+            "PIDFile" | "NotifyAccess" => r.drop(format!("{}=", e.key)),
+            "Type" if matches!(v.as_str(), "forking" | "notify") => r.drop("Type=".into()),
+            "KillMode" if v == "none" => r.drop("KillMode=none".into()),
             _ => r.keep("Service", &e.key, &v),
         }
     }
@@ -853,19 +785,221 @@ pub fn plan(services: Vec<Service>) -> Vec<Planned> {
     out
 }
 
+/// Why a set of services cannot be converted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error("{file}: {error}")]
+    Convert {
+        file: String,
+        error: super::ConvertError,
+    },
+}
+
+/// `text` broken into lines of at most about `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for w in text.split(' ') {
+        if line > 0 && line + 1 + w.len() > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(w);
+        line += w.len();
+    }
+    out
+}
+
+/// Whether the target release has `section`/`key`.
+fn has_key(release: crate::schema::Version, section: &str, key: &str) -> bool {
+    crate::schema::table()
+        .get(section, key)
+        .is_some_and(|k| k.accepted_in(release))
+}
+
+/// Converts services `podman generate systemd` wrote, given as (file name,
+/// text): a pod service and its container services become one `.pod` and
+/// its `.container`s. The warnings name what could not be carried over.
+pub fn convert_services(
+    files: &[(String, String)],
+    opts: &super::Options,
+) -> Result<super::Converted, FileError> {
+    let mut services = Vec::new();
+    for (name, text) in files {
+        services.push(read_service(name, text)?);
+    }
+    let mut out = super::Converted::default();
+    for p in plan(services) {
+        let draft = to_draft(&p, opts, &mut out.warnings)?;
+        out.warnings.extend(p.warnings.iter().cloned());
+        out.units.push(draft);
+    }
+    Ok(out)
+}
+
+fn to_draft(
+    p: &Planned,
+    opts: &super::Options,
+    warnings: &mut Vec<String>,
+) -> Result<super::Draft, FileError> {
+    use crate::workspace::UnitKind;
+    let kind = match p.kind {
+        Kind::Container => UnitKind::Container,
+        Kind::Pod => UnitKind::Pod,
+    };
+    let section = kind.section();
+    let name = opts
+        .name
+        .clone()
+        .unwrap_or_else(|| super::unit_name(&p.name));
+    let mut d = match &p.start {
+        Start::New(parsed) => {
+            let sub = super::Options {
+                release: opts.release,
+                name: Some(name.clone()),
+            };
+            let c = super::convert_parsed(parsed, &sub).map_err(|error| FileError::Convert {
+                file: p.source.clone(),
+                error,
+            })?;
+            warnings.extend(c.warnings.into_iter().map(|w| format!("{}: {w}", p.source)));
+            let mut d = c
+                .units
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| super::Draft::new(kind, name.clone()));
+            d.header_comment(&format!(
+                "Converted by quadlet-ls from {} (podman generate systemd --new)",
+                p.source
+            ));
+            d
+        }
+        Start::Existing(target) => {
+            let mut d = super::Draft::new(kind, name.clone());
+            d.header_comment(&format!(
+                "Converted by quadlet-ls from {} (podman generate systemd, without --new)",
+                p.source
+            ));
+            existing(&mut d, p, target, warnings);
+            d
+        }
+    };
+    if let Some(pod) = &p.pod {
+        if !d.has(section, "Pod") {
+            let _ = d.value(section, "Pod", pod);
+        }
+    }
+    if let Some(t) = &p.stop_timeout {
+        if !d.has(section, "StopTimeout") {
+            if has_key(opts.release, section, "StopTimeout") {
+                let _ = d.value(section, "StopTimeout", t);
+            } else {
+                warnings.push(format!(
+                    "{}: the old unit stopped with `-t {t}`; [{section}] has no StopTimeout= in podman {}: podman's default (10 seconds) applies",
+                    p.source, opts.release
+                ));
+            }
+        }
+    }
+    // The old unit's settings replace the converter's defaults for the
+    // same key (its `[Install]`, a `Restart=` from `--restart`).
+    let mut replaced: Vec<(&str, &str)> = Vec::new();
+    for k in &p.kept {
+        let id = (k.section.as_str(), k.key.as_str());
+        if !replaced.contains(&id) && d.has(&k.section, &k.key) {
+            let ours = d.get(&k.section, &k.key).unwrap_or("").to_string();
+            let theirs: Vec<&str> = p
+                .kept
+                .iter()
+                .filter(|o| o.section == k.section && o.key == k.key)
+                .map(|o| o.value.as_str())
+                .collect();
+            if k.section != "Install" && !theirs.contains(&ours.as_str()) {
+                warnings.push(format!(
+                    "{}: the old unit's {}={} is kept instead of {}={} from its podman command",
+                    p.source, k.key, k.value, k.key, ours
+                ));
+            }
+            d.remove(&k.section, &k.key);
+        }
+        replaced.push(id);
+        d.raw(&k.section, &k.key, &k.value);
+    }
+    if !p.dropped.is_empty() {
+        d.header_comment(&wrap(
+            &format!(
+                "Left out, as Quadlet writes its own: {}.",
+                p.dropped.join(", ")
+            ),
+            88,
+        ));
+    }
+    Ok(d)
+}
+
+/// The plain form: the unit started a container or pod that exists in
+/// podman's storage, so the options it was made with are not in the file.
+fn existing(d: &mut super::Draft, p: &Planned, target: &str, warnings: &mut Vec<String>) {
+    let section = d.main_section();
+    let inspect = match p.kind {
+        Kind::Container => "container",
+        Kind::Pod => "pod",
+    };
+    let is_id = looks_like_id(target.trim_end_matches("-infra"));
+    match p.kind {
+        Kind::Container if !is_id => {
+            let _ = d.value(section, "ContainerName", target);
+        }
+        Kind::Pod if !looks_like_id(&p.name) => {
+            let _ = d.value(section, "PodName", &p.name);
+        }
+        _ => {}
+    }
+    let object = if p.kind == Kind::Pod && target.ends_with("-infra") {
+        format!("the infra container `{target}` of a pod")
+    } else {
+        format!("`{target}`")
+    };
+    d.comment(
+        section,
+        &format!(
+            "The old unit only started {object} that exists in podman's storage (`podman start {target}`):\n\
+             the image and the options it was created with are not in the unit. Get them with\n\
+             `podman {inspect} inspect {}` (its CreateCommand) and convert that command:\n\
+             quadlet-ls convert -- podman ...",
+            if p.kind == Kind::Pod { p.name.as_str() } else { target }
+        ),
+    );
+    if p.kind == Kind::Container {
+        d.comment(section, "Image=");
+    }
+    warnings.push(format!(
+        "{}: the unit starts an existing {inspect} ({target}); its image and options cannot be recovered from the file: run `podman {inspect} inspect {}` and convert its CreateCommand (the unit written lacks them{})",
+        p.source,
+        if p.kind == Kind::Pod { p.name.as_str() } else { target },
+        if p.kind == Kind::Container { ", Image= included" } else { "" }
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Enough of podman's grammar for these tests.
-    struct Test;
-    impl FlagGrammar for Test {
-        fn takes_value(&self, flag: &str) -> Option<bool> {
-            match flag {
-                "--rm" | "-d" | "--detach" | "--replace" | "--read-only" => Some(false),
-                _ => Some(true),
-            }
-        }
+    /// The words of a parsed command, spelled as given.
+    fn argv(s: &Service) -> Vec<String> {
+        let Start::New(p) = &s.start else {
+            panic!("not --new: {:?}", s.start)
+        };
+        let mut v: Vec<String> = p.globals.iter().flat_map(|o| o.words.clone()).collect();
+        v.push(p.command.display().to_string());
+        v.extend(p.opts.iter().flat_map(|o| o.words.clone()));
+        v.extend(p.args.iter().cloned());
+        v
     }
 
     fn fixture(case: &str, file: &str) -> String {
@@ -877,7 +1011,7 @@ mod tests {
     }
 
     fn read(case: &str, file: &str) -> Service {
-        read_service(file, &fixture(case, file), &Test, &Test).unwrap()
+        read_service(file, &fixture(case, file)).unwrap()
     }
 
     fn kept(s: &Service) -> Vec<String> {
@@ -903,10 +1037,7 @@ mod tests {
             "TZ=Europe/Berlin",
             "docker.io/library/nginx:1.25",
         ];
-        assert_eq!(
-            s.start,
-            Start::New(argv.iter().map(|s| s.to_string()).collect())
-        );
+        assert_eq!(super::tests::argv(&s), argv);
         assert_eq!(
             kept(&s),
             [
@@ -922,7 +1053,7 @@ mod tests {
     #[test]
     fn generator_escapes_are_undone() {
         let s = read("new-container-quoting", "container-report.service");
-        let Start::New(argv) = &s.start else { panic!() };
+        let argv = &argv(&s);
         assert!(
             argv.contains(&"DATE_FORMAT=%Y-%m-%d".to_string()),
             "{argv:?}"
@@ -952,7 +1083,7 @@ mod tests {
             ]
         );
         assert_eq!(s.stop_timeout.as_deref(), Some("20"));
-        let Start::New(argv) = &s.start else { panic!() };
+        let argv = &argv(&s);
         assert_eq!(
             argv[argv.len() - 3..],
             ["redis-server", "--appendonly", "yes"]
@@ -978,15 +1109,7 @@ mod tests {
             pod.members,
             ["container-app-db.service", "container-app-web.service"]
         );
-        assert_eq!(
-            pod.start,
-            Start::New(
-                ["pod", "create", "--name", "app", "-p", "8080:80"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect()
-            )
-        );
+        assert_eq!(argv(&pod), ["pod create", "--name", "app", "-p", "8080:80"]);
         let db = read("new-pod", "container-app-db.service");
         assert_eq!(db.pod_service.as_deref(), Some("pod-app.service"));
         let web = read("new-pod", "container-app-web.service");
@@ -1030,7 +1153,7 @@ mod tests {
     #[test]
     fn podman2_boilerplate_is_dropped() {
         let s = read("new-container-podman2", "container-grafana.service");
-        let Start::New(argv) = &s.start else { panic!() };
+        let argv = &argv(&s);
         assert_eq!(argv.join(" "), "run --name grafana -p 3000:3000 -v grafana-data:/var/lib/grafana docker.io/grafana/grafana:7.3.6");
         assert_eq!(
             kept(&s),
@@ -1045,7 +1168,7 @@ mod tests {
     #[test]
     fn global_options_stay_before_run() {
         let s = read("new-container-global-args", "container-probe.service");
-        let Start::New(argv) = &s.start else { panic!() };
+        let argv = &argv(&s);
         assert_eq!(
             argv[..4],
             ["--log-level=debug", "--events-backend", "file", "run"]
@@ -1058,20 +1181,16 @@ mod tests {
         let e = read_service(
             "nginx.service",
             &fixture("error-not-podman", "nginx.service"),
-            &Test,
-            &Test,
         )
         .unwrap_err();
         assert!(matches!(e, ServiceError::NotPodman { .. }), "{e}");
         let e = read_service(
             "container-x.service",
             &fixture("error-unknown-command", "container-x.service"),
-            &Test,
-            &Test,
         )
         .unwrap_err();
         assert!(e.to_string().contains("podman kube play"), "{e}");
-        let e = read_service("x.service", "[Unit]\nDescription=x\n", &Test, &Test).unwrap_err();
+        let e = read_service("x.service", "[Unit]\nDescription=x\n").unwrap_err();
         assert!(matches!(e, ServiceError::NoExecStart { .. }));
     }
 }
