@@ -260,3 +260,38 @@ fn bad_framing_is_answered_and_the_server_goes_on() {
         "{log}"
     );
 }
+
+/// On a terminal (a pseudo-terminal made by util-linux `script`), `serve`
+/// says what it is and how editors start it. Skipped without `script`.
+#[test]
+fn serve_on_a_terminal_says_what_it_is() {
+    let bin = env!("CARGO_BIN_EXE_quadlet-ls");
+    let spawned = Command::new("script")
+        .args(["-qec", &format!("{bin} serve"), "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = spawned else {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    };
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while out.read_line(&mut line).unwrap_or(0) > 0 {
+            if line.contains("quadlet-ls") {
+                let _ = tx.send(line.clone());
+                return;
+            }
+            line.clear();
+        }
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(20));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("no notice on the terminal");
+    assert!(line.contains("Language Server Protocol"), "{line}");
+    assert!(line.contains("quadlet-ls serve"), "{line}");
+}

@@ -46,6 +46,10 @@ pub const PREVIEW_METHOD: &str = "quadlet/preview";
 /// the server. Replies to bad messages and the server's own messages share
 /// stdout under one lock, a whole message at a time.
 pub fn serve() -> ExitCode {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprintln!("{TTY_NOTICE}");
+    }
     let (server_side, client_side) = Connection::memory();
     let Connection {
         sender: to_server,
@@ -113,6 +117,11 @@ pub fn serve() -> ExitCode {
         }
     }
 }
+
+/// What `serve` says when started from a terminal.
+pub const TTY_NOTICE: &str =
+    "quadlet-ls serve speaks the Language Server Protocol on stdin/stdout; \
+     an editor starts it as `quadlet-ls serve` (see docs/editors.md). Ctrl-D quits.";
 
 /// How the server stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
