@@ -172,7 +172,9 @@ fn bad_framing_is_answered_and_the_server_goes_on() {
     };
     let framed = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
     let not_rpc = r#"{"jsonrpc":"2.0","id":5,"method":7}"#;
-    let cases: Vec<(&str, String, Option<(i64, Value)>)> = vec![
+    // (name, bytes, the error reply expected before the answer)
+    type Case = (&'static str, String, Option<(i64, Value)>);
+    let cases: Vec<Case> = vec![
         (
             "body not JSON",
             framed("{oops"),
@@ -190,7 +192,7 @@ fn bad_framing_is_answered_and_the_server_goes_on() {
         ),
         (
             "no Content-Length",
-            format!("Content-Type: application/vscode-jsonrpc\r\n\r\n{{\"x\":1}}"),
+            "Content-Type: application/vscode-jsonrpc\r\n\r\n{\"x\":1}".to_string(),
             Some((-32600, Value::Null)),
         ),
         (
@@ -252,7 +254,7 @@ fn bad_framing_is_answered_and_the_server_goes_on() {
         .lines()
         .filter(|l| l.starts_with("quadlet-ls: "))
         .count();
-    assert!(problems >= cases.len() + 1, "{log}");
+    assert!(problems > cases.len(), "{log}");
     assert!(log.contains("ended after"), "{log}");
     // Not a terminal: no notice.
     assert!(
