@@ -207,6 +207,5 @@ fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    let status = output::finish(out, "quadlet-ls preview", status);
-    status
+    output::finish(out, "quadlet-ls preview", status)
 }
