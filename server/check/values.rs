@@ -7,7 +7,7 @@ use super::util::{diag, looked_up};
 use super::FileCtx;
 use crate::diag::Diagnostic;
 use crate::model::is_bool_literal;
-use crate::schema::{self, KeyDef, SYSTEMD_SECTIONS};
+use crate::schema::{self, KeyDef, Version, SYSTEMD_SECTIONS};
 use crate::syntax::{Entry, Span};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -187,7 +187,7 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
         }
         "mount" => {
             for word in split_words(e.value.trim_end()) {
-                if let Err(m) = check_mount(&word) {
+                if let Err(m) = check_mount(&word, cx.opts.podman_version) {
                     out.push(bad(e, format!("Mount={word}: {m}")));
                 }
             }
@@ -462,8 +462,9 @@ const MOUNT_TYPES: [&str; 8] = [
     "bind", "volume", "tmpfs", "image", "devpts", "glob", "artifact", "ramfs",
 ];
 
-/// One `--mount` value, as podman 5.8's generator and `podman run` read it.
-pub(crate) fn check_mount(m: &str) -> Result<(), String> {
+/// One `--mount` value, as the generator of `release` and `podman run` read
+/// it.
+pub(crate) fn check_mount(m: &str, release: Version) -> Result<(), String> {
     if m.contains('"') {
         // CSV quoting: leave it to podman.
         return Ok(());
@@ -493,6 +494,9 @@ pub(crate) fn check_mount(m: &str) -> Result<(), String> {
     if matches!(ty, "volume" | "bind" | "glob" | "image" | "artifact") {
         match source {
             Some(None) => return Err("the source parameter has no value".into()),
+            // Since 6.0 a volume mount without a source is an anonymous volume.
+            Some(Some("")) | None
+                if ty == "volume" && release >= Version { major: 6, minor: 0 } => {}
             Some(Some("")) | None => {
                 return Err(format!(
                     "a {ty} mount needs a source (source cannot be empty)"
@@ -643,11 +647,17 @@ mod tests {
 
     #[test]
     fn mounts() {
-        assert!(check_mount("type=bind,source=/a,destination=/b").is_ok());
-        assert!(check_mount("type=tmpfs,destination=/b").is_ok());
-        assert!(check_mount("type=volume,destination=/b").is_err());
-        assert!(check_mount("type=bind,source,destination=/b").is_err());
-        assert!(check_mount("type=weird,source=/a,destination=/b").is_err());
+        let r58 = Version { major: 5, minor: 8 };
+        let r60 = Version { major: 6, minor: 0 };
+        assert!(check_mount("type=bind,source=/a,destination=/b", r58).is_ok());
+        assert!(check_mount("type=tmpfs,destination=/b", r58).is_ok());
+        assert!(check_mount("type=volume,destination=/b", r58).is_err());
+        // An anonymous volume since 6.0; other types still need a source.
+        assert!(check_mount("type=volume,destination=/b", r60).is_ok());
+        assert!(check_mount("type=bind,destination=/b", r60).is_err());
+        assert!(check_mount("type=bind,source,destination=/b", r58).is_err());
+        assert!(check_mount("type=volume,source,destination=/b", r60).is_err());
+        assert!(check_mount("type=weird,source=/a,destination=/b", r58).is_err());
     }
 
     #[test]
