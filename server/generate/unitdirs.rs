@@ -312,13 +312,7 @@ mod tests {
     #[test]
     fn user_mode_searches_own_uid_and_shared_dirs() {
         let f = fs();
-        let d = podman_unit_dirs(
-            &f,
-            true,
-            &env(&[("HOME", "/home/me")]),
-            Some(1000),
-            V5_8,
-        );
+        let d = podman_unit_dirs(&f, true, &env(&[("HOME", "/home/me")]), Some(1000), V5_8);
         assert_eq!(
             d,
             [
