@@ -104,10 +104,18 @@ fn key_table_agrees_with_reference() {
             seen.insert((name.clone(), key.to_string()));
         }
     }
+    // The reference covers podman's source up to 6.0; a key it lacks must
+    // be newer than that (found by probing a newer generator).
+    let newest_ref = sections
+        .values()
+        .flat_map(|s| s["keys"].as_array().unwrap())
+        .map(|k| norm_since(k["since"].as_str().unwrap()))
+        .max()
+        .unwrap();
     for row in t.all() {
         if row.legacy.is_none() {
             assert!(
-                seen.contains(&(row.section.clone(), row.key.clone())),
+                seen.contains(&(row.section.clone(), row.key.clone())) || row.since > newest_ref,
                 "{}.{} is not in the reference table",
                 row.section,
                 row.key

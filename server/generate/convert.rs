@@ -23,6 +23,7 @@ const V5_5: Version = v(5, 5);
 const V5_6: Version = v(5, 6);
 const V5_7: Version = v(5, 7);
 const V5_8: Version = v(5, 8);
+const V6_0: Version = v(6, 0);
 pub const SERVICE: &str = "Service";
 pub const QUADLET: &str = "Quadlet";
 
@@ -117,6 +118,12 @@ pub fn service_name(unit: &UnitFile, kind: UnitKind, release: Version) -> String
         suffix.push('@');
     }
     base + &suffix
+}
+
+/// Whether a unit file is a template (`foo@.container`), not an instance
+/// (`foo@bar.container`) or a plain unit.
+fn is_template(filename: &str) -> bool {
+    remove_extension(filename, "").ends_with('@')
 }
 
 fn container_name(unit: &UnitFile, release: Version) -> String {
@@ -1574,7 +1581,10 @@ impl RunCtx<'_, '_> {
                     c.add2("--pod", info.resource_name.clone());
                 }
                 let svc = info.service_file();
-                if unit.lookup_bool_or(G, "StartWithPod", true) {
+                // Since 6.0 a template is not started with the pod: the pod
+                // cannot want a service that has no instance.
+                let template = ctx.release >= V6_0 && is_template(&unit.filename);
+                if !template && unit.lookup_bool_or(G, "StartWithPod", true) {
                     info.containers_to_start.push(self.service.filename.clone());
                 }
                 self.service.add(UNIT, "BindsTo", &svc);
@@ -1793,6 +1803,12 @@ fn convert_volume(
     let mut c = base_cmd(ctx, unit, G);
     c.args
         .extend(["volume", "create", "--ignore"].map(String::from));
+    // UID= and GID= (6.0) come first, as given, even when empty.
+    for (key, flag) in [("UID", "--uid"), ("GID", "--gid")] {
+        if let Some(id) = unit.lookup(G, key).filter(|_| ctx.release >= V6_0) {
+            c.add2(flag, id);
+        }
+    }
     let driver = unit.lookup(G, "Driver");
     if let Some(d) = &driver {
         // One `--driver=D` word before 5.3.
@@ -1846,7 +1862,8 @@ fn convert_volume(
             }
         }
         if let Some(o) = unit.lookup_nonempty(G, "Options") {
-            if dev.is_some() {
+            // Options= no longer needs Device= since 6.0.
+            if dev.is_some() || ctx.release >= V6_0 {
                 if opts.len() > 2 {
                     opts.push(',');
                 }
@@ -2140,8 +2157,17 @@ fn convert_pod(
         service.add(SERVICE, "Environment", "PODMAN_SYSTEMD_UNIT=%n");
     }
     service.set(SERVICE, "Type", "forking");
-    service.set(SERVICE, "Restart", "on-failure");
-    service.set(SERVICE, "PIDFile", "%t/%N.pid");
+    if ctx.release >= V6_0 {
+        // Since 6.0 the unit's own `Restart=` is kept; the default comes
+        // last, only when there is none.
+        service.set(SERVICE, "PIDFile", "%t/%N.pid");
+        if !unit.has_key(SERVICE, "Restart") {
+            service.set(SERVICE, "Restart", "on-failure");
+        }
+    } else {
+        service.set(SERVICE, "Restart", "on-failure");
+        service.set(SERVICE, "PIDFile", "%t/%N.pid");
+    }
     Ok(service)
 }
 
@@ -2200,10 +2226,18 @@ fn resolve_mount(
             original = v.to_string();
         }
     }
-    let resolved = handle_storage_source(ctx, unit, service, &original, infos, true)?;
-    // With no source the empty source is refused above, so an index exists.
-    if let Some(i) = source_index {
-        tokens[i] = format!("source={resolved}");
+    if ctx.release >= V6_0 && original.is_empty() {
+        // Since 6.0 a volume mount may leave out its source (an anonymous
+        // volume); the other types still need one.
+        if mount_type != "volume" {
+            return Err(format!("source parameter is required for mount type {mount_type}").into());
+        }
+    } else {
+        let resolved = handle_storage_source(ctx, unit, service, &original, infos, true)?;
+        // With no source the empty source is refused above, so an index exists.
+        if let Some(i) = source_index {
+            tokens[i] = format!("source={resolved}");
+        }
     }
     tokens.insert(0, format!("type={mount_type}"));
     Ok(csv_write(&tokens))

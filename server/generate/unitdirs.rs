@@ -177,27 +177,38 @@ pub fn podman_unit_dirs(
             return paths.sorted;
         };
         paths.append(&config.join("containers/systemd"), false, None, 0);
-        match uid {
-            Some(uid) => {
-                paths.append(Path::new(&admin_users), true, Some(&non_numeric), 0);
-                paths.append(
-                    &Path::new(UNIT_DIR_ADMIN)
-                        .join("users")
-                        .join(uid.to_string()),
-                    true,
-                    Some(&user_level),
-                    0,
-                );
-                if !keep_root {
-                    paths.add(Path::new(UNIT_DIR_ADMIN).join("users"));
+        // Since 6.0 the distribution's `users` tree is searched after the
+        // administrator's. The filters still name only the administrator's
+        // tree, so every subdirectory of the distribution's is searched.
+        let bases: &[&str] = if release >= v(6, 0) {
+            &[UNIT_DIR_ADMIN, UNIT_DIR_DISTRO]
+        } else {
+            &[UNIT_DIR_ADMIN]
+        };
+        for base in bases {
+            let users = Path::new(base).join("users");
+            match uid {
+                Some(uid) => {
+                    paths.append(&users, true, Some(&non_numeric), 0);
+                    paths.append(&users.join(uid.to_string()), true, Some(&user_level), 0);
+                    if !keep_root {
+                        paths.add(users);
+                    }
                 }
+                None => paths.add(users),
             }
-            None => paths.add(Path::new(UNIT_DIR_ADMIN).join("users")),
         }
     } else {
         paths.append(Path::new(UNIT_DIR_TEMP), false, Some(&user_level), 0);
         paths.append(Path::new(UNIT_DIR_ADMIN), false, Some(&user_level), 0);
-        paths.append(Path::new(UNIT_DIR_DISTRO), false, None, 0);
+        // The distribution's directory is filtered too since 6.0 (which
+        // matters only when a link in it leads to the users tree).
+        let distro_filter: Option<Filter> = if release >= v(6, 0) {
+            Some(&user_level)
+        } else {
+            None
+        };
+        paths.append(Path::new(UNIT_DIR_DISTRO), false, distro_filter, 0);
     }
     paths.sorted
 }
@@ -281,10 +292,13 @@ mod tests {
             .file("/srv/q/sub/z.container", "")
     }
 
+    const V5_8: Version = Version { major: 5, minor: 8 };
+    const V6_0: Version = Version { major: 6, minor: 0 };
+
     #[test]
     fn system_mode_skips_the_users_tree() {
         let f = fs();
-        let d = podman_unit_dirs(&f, false, &env(&[]), None, Version::DEFAULT);
+        let d = podman_unit_dirs(&f, false, &env(&[]), None, V5_8);
         assert_eq!(
             d,
             [
@@ -298,13 +312,7 @@ mod tests {
     #[test]
     fn user_mode_searches_own_uid_and_shared_dirs() {
         let f = fs();
-        let d = podman_unit_dirs(
-            &f,
-            true,
-            &env(&[("HOME", "/home/me")]),
-            Some(1000),
-            Version::DEFAULT,
-        );
+        let d = podman_unit_dirs(&f, true, &env(&[("HOME", "/home/me")]), Some(1000), V5_8);
         assert_eq!(
             d,
             [
@@ -317,6 +325,36 @@ mod tests {
     }
 
     #[test]
+    fn since_6_0_user_mode_also_searches_the_whole_distribution_users_tree() {
+        let f = fs()
+            .file("/usr/share/containers/systemd/users/1000/d.container", "")
+            .file("/usr/share/containers/systemd/users/2000/e.container", "")
+            .file("/usr/share/containers/systemd/users/f.container", "");
+        let d = podman_unit_dirs(&f, true, &env(&[("HOME", "/home/me")]), Some(1000), V6_0);
+        assert_eq!(
+            d,
+            [
+                PathBuf::from("/home/me/.config/containers/systemd"),
+                PathBuf::from("/etc/containers/systemd/users"),
+                PathBuf::from("/etc/containers/systemd/users/shared"),
+                PathBuf::from("/etc/containers/systemd/users/1000"),
+                PathBuf::from("/usr/share/containers/systemd/users"),
+                PathBuf::from("/usr/share/containers/systemd/users/1000"),
+                PathBuf::from("/usr/share/containers/systemd/users/2000"),
+            ]
+        );
+        // Without a uid, both users directories are listed as they are.
+        let d = podman_unit_dirs(&f, true, &env(&[("HOME", "/home/me")]), None, V6_0);
+        assert_eq!(
+            &d[1..],
+            [
+                PathBuf::from("/etc/containers/systemd/users"),
+                PathBuf::from("/usr/share/containers/systemd/users"),
+            ]
+        );
+    }
+
+    #[test]
     fn env_override_recurses_and_stops_at_a_relative_path() {
         let f = fs();
         let d = podman_unit_dirs(
@@ -324,7 +362,7 @@ mod tests {
             true,
             &env(&[("QUADLET_UNIT_DIRS", "/srv/q:rel:/etc/containers/systemd")]),
             Some(1),
-            Version::DEFAULT,
+            V5_8,
         );
         assert_eq!(d, [PathBuf::from("/srv/q"), PathBuf::from("/srv/q/sub")]);
     }

@@ -422,8 +422,8 @@ mod tests {
     fn table_loads_with_all_rows() {
         let t = table();
         assert_eq!(t.sections().len(), 9);
-        assert_eq!(t.all().filter(|k| k.is_podman_key()).count(), 236);
-        assert_eq!(t.len(), 244);
+        assert_eq!(t.all().filter(|k| k.is_podman_key()).count(), 237);
+        assert_eq!(t.len(), 245);
         let k = t.get("Container", "PublishPort").unwrap();
         assert!(k.repeat);
         assert_eq!(k.kind, "port");
@@ -436,6 +436,11 @@ mod tests {
             t.get("Volume", "UID").unwrap().since,
             Version { major: 6, minor: 0 }
         );
+        // The one key of 6.1 (probed on the 6.1.1 generator).
+        let iv = t.get("Container", "ImageVolume").unwrap();
+        assert_eq!(iv.since, Version { major: 6, minor: 1 });
+        assert!(iv.accepted_in(Version { major: 6, minor: 1 }));
+        assert!(!iv.accepted_in(Version { major: 6, minor: 0 }));
     }
 
     #[test]
@@ -472,7 +477,7 @@ mod tests {
         // podman's generic emitters, over every section (Entrypoint counts
         // once more: a string row until 5.7; the image and build strings
         // too: `--flag=value` rows until 5.2).
-        assert_eq!(count(EmitGroup::String), 43 + 11);
+        assert_eq!(count(EmitGroup::String), 44 + 11);
         assert_eq!(count(EmitGroup::Strings), 20);
         assert_eq!(count(EmitGroup::Bool), 13);
         assert_eq!(count(EmitGroup::Keyval), 11);
@@ -493,7 +498,7 @@ mod tests {
             .unwrap();
         assert_eq!(ep.flag, "--entrypoint");
         assert!(ep.applies(Version { major: 5, minor: 7 }));
-        assert!(!ep.applies(Version::DEFAULT));
+        assert!(!ep.applies(Version { major: 5, minor: 8 }));
         let tag = &t.emitters("Build", EmitGroup::Strings);
         assert!(tag.iter().any(|e| e.key == "ImageTag" && e.flag == "--tag"));
         for s in t.sections() {

@@ -24,6 +24,16 @@ pub const SHARED_CHECKS: &[&str] = &[
     "lint_agrees_with_the_6_1_generator",
     "conformance_system_mode",
     "conformance_user_mode",
+    "conformance_4_9_system_mode",
+    "conformance_4_9_user_mode",
+    "conformance_5_4_system_mode",
+    "conformance_5_4_user_mode",
+    "conformance_5_6_system_mode",
+    "conformance_5_6_user_mode",
+    "conformance_5_7_system_mode",
+    "conformance_5_7_user_mode",
+    "conformance_6_1_system_mode",
+    "conformance_6_1_user_mode",
 ];
 
 /// `../shared`, relative to the checkout.
