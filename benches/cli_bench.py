@@ -9,8 +9,13 @@ and .build units, drop-ins), then times, taking the median of N runs:
   preview:  QUADLET_UNIT_DIRS=DIR quadlet-ls preview  vs  QUADLET_UNIT_DIRS=DIR quadlet -dryrun
             (and checks that both print the same services)
 
-Usage: python3 benches/cli_bench.py lint|preview [--units 3000] [--runs 15] [--quadlet PATH]
+Usage: python3 benches/cli_bench.py lint|preview [--units 3000] [--runs 15] [--release X.Y] [--quadlet PATH]
 Build first: cargo build --release
+
+--release is the podman release both sides stand for: quadlet-ls runs with
+--podman-version X.Y and the generator is that release's real one
+(../shared/tools/get-quadlet X.Y, for 5.4, 5.8 and 6.1). The default is
+quadlet-ls's own default release, as its lint summary names it.
 """
 import argparse
 import os
@@ -82,9 +87,10 @@ def median_time(argv, runs, env=None, ok=(0, 1)):
 
 
 def bench_lint(a, exe, d, files):
-    check = subprocess.run([exe, "lint", d], capture_output=True, text=True)
+    lint = [exe, "lint", "--podman-version", a.release, d]
+    check = subprocess.run(lint, capture_output=True, text=True)
     print("lint result:", check.stdout.strip().splitlines()[-1] if check.stdout else check.stderr)
-    t_lint = median_time([exe, "lint", d], a.runs)
+    t_lint = median_time(lint, a.runs)
     t_cat = median_time(["cat"] + files, a.runs)
     print(f"{'':16}  {'wall (median)':>14}  {'CPU user+sys':>13}")
     print(f"quadlet-ls lint   {t_lint[0] * 1000:11.1f} ms  {t_lint[1] * 1000:10.1f} ms")
@@ -100,10 +106,11 @@ def bench_lint(a, exe, d, files):
 
 def bench_preview(a, exe, d):
     env = dict(os.environ, QUADLET_UNIT_DIRS=d)
-    ours = subprocess.run([exe, "preview"], env=env, capture_output=True, text=True)
+    preview = [exe, "preview", "--podman-version", a.release]
+    ours = subprocess.run(preview, env=env, capture_output=True, text=True)
     blocks = ours.stdout.count("\n---")
     print(f"quadlet-ls preview: {blocks + ours.stdout.startswith('---')} services, exit {ours.returncode}")
-    t_ours = median_time([exe, "preview"], a.runs, env=env)
+    t_ours = median_time(preview, a.runs, env=env)
     print(f"{'':22}  {'wall (median)':>14}  {'CPU user+sys':>13}")
     print(f"quadlet-ls preview DIR  {t_ours[0] * 1000:11.1f} ms  {t_ours[1] * 1000:10.1f} ms")
     if os.path.exists(a.quadlet):
@@ -117,7 +124,8 @@ def bench_preview(a, exe, d):
                 for name, text in (("podman", theirs.stdout), ("ours", ours.stdout)):
                     with open(os.path.join(t, name), "w") as f:
                         f.write(text)
-                r = subprocess.run([sys.executable, compare, os.path.join(t, "podman"), os.path.join(t, "ours")],
+                r = subprocess.run([sys.executable, compare, "--release", a.release,
+                                    os.path.join(t, "podman"), os.path.join(t, "ours")],
                                    capture_output=True, text=True)
                 same = r.returncode == 0
         print("same output as podman (up to podman's random flag order):", "yes" if same else "NO")
@@ -133,7 +141,8 @@ def main():
     ap.add_argument("what", choices=["lint", "preview"])
     ap.add_argument("--units", type=int, default=3000)
     ap.add_argument("--runs", type=int, default=15)
-    ap.add_argument("--quadlet", default="/root/.cache/quadlet-oracle/usr/libexec/podman/quadlet")
+    ap.add_argument("--release", help="podman release line (default: quadlet-ls's default)")
+    ap.add_argument("--quadlet", help="the generator (default: ../shared/tools/get-quadlet RELEASE)")
     ap.add_argument("--keep", action="store_true", help="keep the generated folder")
     ap.add_argument("--no-yaml", action="store_true",
                     help="point .kube units at absent YAML, so lint reads only what the generator reads")
@@ -141,6 +150,17 @@ def main():
     exe = os.path.join(ROOT, "target", "release", "quadlet-ls")
     if not os.path.exists(exe):
         sys.exit("build first: cargo build --release")
+    if a.release is None:
+        # "... checked for podman X.Y" ends lint's summary.
+        with tempfile.TemporaryDirectory() as empty:
+            r = subprocess.run([exe, "lint", empty], capture_output=True, text=True)
+        words = r.stdout.split()
+        a.release = words[words.index("podman") + 1].rstrip(":") if "podman" in words else "5.8"
+    if a.quadlet is None:
+        tool = os.path.join(ROOT, "..", "shared", "tools", "get-quadlet")
+        r = subprocess.run([tool, a.release], capture_output=True, text=True) if os.path.exists(tool) else None
+        a.quadlet = r.stdout.strip() if r and r.returncode == 0 else ""
+    print(f"podman {a.release}: quadlet-ls --podman-version {a.release} against {a.quadlet or '(no generator)'}")
     d = tempfile.mkdtemp(prefix="quadlet-ls-bench-")
     try:
         generate(d, a.units, yaml=not a.no_yaml)

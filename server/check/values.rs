@@ -103,7 +103,21 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
             }
         }
         "notify" => {
-            if !is_bool_literal(v) && !v.eq_ignore_ascii_case("healthy") {
+            let healthy = v.eq_ignore_ascii_case("healthy");
+            let target = cx.opts.podman_version;
+            // `healthy` came later than the key: before, podman read the
+            // value as a boolean.
+            let too_new = def
+                .value("healthy")
+                .and_then(|h| h.since)
+                .filter(|s| healthy && *s > target);
+            if let Some(since) = too_new {
+                out.push(diag(
+                    "invalid-bool",
+                    value_span(e),
+                    format!("podman {target} reads {key}={v} as false: `healthy` came in podman {since}"),
+                ));
+            } else if !is_bool_literal(v) && !healthy {
                 out.push(diag(
                     "invalid-bool",
                     value_span(e),

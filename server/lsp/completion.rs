@@ -3,7 +3,7 @@
 //! specifiers after `%`. Never inside comments.
 
 use super::{convert, diagnostics::is_kube_yaml, specifiers, Server};
-use crate::schema::{self, KeyDef};
+use crate::schema::{self, KeyDef, Version};
 use crate::syntax::{self, LineKind, Span};
 use crate::workspace::{classify, FileRole, UnitEntry, UnitKind};
 use lsp_types::{
@@ -184,11 +184,15 @@ fn edit(range: Range, new_text: String) -> Option<CompletionTextEdit> {
 
 fn sections(s: &Server, kind: UnitKind, range: Range) -> Vec<CompletionItem> {
     let table = schema::table();
+    let target = s.settings.podman_version;
     let mut names: Vec<(&str, String)> = vec![(
         kind.section(),
         table
             .section(kind.section())
-            .map(|d| d.doc.clone())
+            .map(|d| match newer_than_target(d.since, target) {
+                Some(note) => format!("{note}\n\n{}", d.doc),
+                None => d.doc.clone(),
+            })
             .unwrap_or_default(),
     )];
     for (n, d) in [
@@ -227,6 +231,14 @@ fn sections(s: &Server, kind: UnitKind, range: Range) -> Vec<CompletionItem> {
         .collect()
 }
 
+/// When `since` is newer than the target release: one plain sentence
+/// saying so, for hover and completion documentation.
+pub fn newer_than_target(since: Version, target: Version) -> Option<String> {
+    (since > target).then(|| {
+        format!("**Not in podman {target}** (the target release): it came in podman {since}.")
+    })
+}
+
 /// The markdown documentation of a key (shared with hover).
 pub fn key_doc(k: &KeyDef) -> String {
     let mut md = format!("**{}=** in `[{}]`\n\n{}", k.key, k.section, k.doc);
@@ -240,7 +252,13 @@ pub fn key_doc(k: &KeyDef) -> String {
     if let Some(values) = &k.values {
         md.push_str("\n\nValues:");
         for v in values {
-            md.push_str(&format!("\n- `{}`: {}", v.value, v.doc));
+            match v.since {
+                Some(since) => md.push_str(&format!(
+                    "\n- `{}` (since podman {since}): {}",
+                    v.value, v.doc
+                )),
+                None => md.push_str(&format!("\n- `{}`: {}", v.value, v.doc)),
+            }
         }
     }
     if let Some(ex) = &k.example {
@@ -252,11 +270,12 @@ pub fn key_doc(k: &KeyDef) -> String {
     md
 }
 
-fn value_choices(k: &KeyDef) -> Vec<String> {
+/// The values offered for `k` when podman `release` is the target.
+fn value_choices(k: &KeyDef, release: Version) -> Vec<String> {
     if k.kind == "bool" {
         return vec!["true".into(), "false".into()];
     }
-    k.value_names().map(str::to_string).collect()
+    k.values_in(release).map(|v| v.value.clone()).collect()
 }
 
 /// Whether the typed characters appear in `name` in order, ignoring case
@@ -276,10 +295,10 @@ fn keys(s: &Server, section: &str, present: &[&str], typed: &str) -> Vec<Complet
         return table
             .keys(section)
             .iter()
-            .filter(|k| k.is_podman_key() && k.since <= s.settings.podman_version)
+            .filter(|k| k.accepted_in(s.settings.podman_version))
             .filter(|k| fuzzy(typed, &k.key))
             .map(|k| {
-                let choices = value_choices(k);
+                let choices = value_choices(k, s.settings.podman_version);
                 let (insert, format) = if s.caps.snippets {
                     let snippet = if choices.is_empty() {
                         format!("{}=$0", k.key)
@@ -427,10 +446,18 @@ fn values(
     let Ok(ws) = s.ws.read() else {
         return Vec::new();
     };
+    let target = s.settings.podman_version;
+    let table = schema::table();
+    // Units of a type the target knows (`.build` came in 5.2).
+    let known = |kind: UnitKind| {
+        table
+            .section(kind.section())
+            .is_none_or(|d| d.since <= target)
+    };
     let units = |kinds: &[UnitKind]| -> Vec<String> {
         ws.units()
             .iter()
-            .filter(|u| kinds.contains(&u.name.kind))
+            .filter(|u| kinds.contains(&u.name.kind) && known(u.name.kind))
             .map(|u| u.name.file_name.clone())
             .collect()
     };
@@ -452,12 +479,12 @@ fn values(
         items.extend(TARGETS.iter().map(|t| simple(t, None, r)));
         return items;
     }
-    let Some(k) = schema::table().get(section, key) else {
+    let Some(k) = table.get(section, key) else {
         return Vec::new();
     };
-    if let Some(vals) = &k.values {
-        return vals
-            .iter()
+    if k.values.is_some() {
+        return k
+            .values_in(target)
             .map(|v| simple(&v.value, Some(&v.doc), whole))
             .collect();
     }

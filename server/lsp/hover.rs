@@ -1,8 +1,13 @@
 //! Hover: section headers, keys (doc, podman flag, since-version, example),
 //! enum values and specifiers; Kubernetes YAML through the kube helper.
 
-use super::{completion::key_doc, convert, diagnostics::is_kube_yaml, specifiers, Server};
-use crate::schema;
+use super::{
+    completion::{key_doc, newer_than_target},
+    convert,
+    diagnostics::is_kube_yaml,
+    specifiers, Server,
+};
+use crate::schema::{self, Version};
 use crate::syntax::{self, LineKind, Span};
 use crate::workspace::{classify, FileRole};
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
@@ -16,7 +21,7 @@ pub fn hover(s: &Server, p: HoverParams) -> Option<Hover> {
         FileRole::Unit(_) | FileRole::DropIn { .. } => {
             match reference_hover(s, &path, text, offset) {
                 Some(h) => h,
-                None => unit_hover(text, offset)?,
+                None => unit_hover(text, offset, s.settings.podman_version)?,
             }
         }
         FileRole::Yaml if is_kube_yaml(s, &path) => {
@@ -53,7 +58,13 @@ fn reference_hover(
     Some((md, r.span))
 }
 
-fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
+/// Hover in a unit or drop-in; `target` is the release the units target:
+/// a section, key or value newer than it says so first.
+fn unit_hover(text: &str, offset: usize, target: Version) -> Option<(String, Span)> {
+    let with_note = |note: Option<String>, md: String| match note {
+        Some(n) => format!("{n}\n\n{md}"),
+        None => md,
+    };
     let doc = syntax::parse(text);
     let line = doc.lines.get(doc.line_at(offset)?)?;
     let table = schema::table();
@@ -61,7 +72,10 @@ fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
         LineKind::Header(h) => {
             let h = doc.headers.get(h)?;
             let md = match table.section(&h.name) {
-                Some(d) => format!("**[{}]**\n\n{}\n\nSince podman {}.", d.name, d.doc, d.since),
+                Some(d) => with_note(
+                    newer_than_target(d.since, target),
+                    format!("**[{}]**\n\n{}\n\nSince podman {}.", d.name, d.doc, d.since),
+                ),
                 None => match h.name.as_str() {
                     "Unit" | "Service" | "Install" => format!(
                         "**[{}]**\n\nsystemd section, passed through to the generated service.",
@@ -81,7 +95,12 @@ fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
                 .unwrap_or("");
             if entry.key_span.touches(offset) {
                 if let Some(k) = table.get(section, &entry.key) {
-                    return Some((key_doc(k), entry.key_span));
+                    let note = newer_than_target(k.since, target).or_else(|| {
+                        k.until.filter(|u| *u < target).map(|u| {
+                            format!("**Not in podman {target}** (the target release): podman {u} was the last release with it.")
+                        })
+                    });
+                    return Some((with_note(note, key_doc(k)), entry.key_span));
                 }
                 let shape = schema::systemd_directives(section)?.get(&entry.key)?;
                 return Some((
@@ -102,9 +121,13 @@ fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
                 }
             }
             let k = table.get(section, &entry.key)?;
-            let v = k.values.as_ref()?.iter().find(|v| v.value == entry.value)?;
+            let v = k.value(&entry.value)?;
+            let mut md = format!("`{}={}`: {}", entry.key, v.value, v.doc);
+            if let Some(since) = v.since {
+                md.push_str(&format!("\n\nSince podman {since}."));
+            }
             Some((
-                format!("`{}={}`: {}", entry.key, v.value, v.doc),
+                with_note(v.since.and_then(|s| newer_than_target(s, target)), md),
                 entry.value_span,
             ))
         }
@@ -114,5 +137,5 @@ fn unit_hover(text: &str, offset: usize) -> Option<(String, Span)> {
 
 #[cfg(test)]
 pub(crate) fn unit_hover_for_test(text: &str, offset: usize) -> Option<(String, Span)> {
-    unit_hover(text, offset)
+    unit_hover(text, offset, Version::DEFAULT)
 }

@@ -56,6 +56,18 @@ impl<'de> Deserialize<'de> for Version {
 pub struct EnumValue {
     pub value: String,
     pub doc: String,
+    /// The first release that accepts this value, when it came later than
+    /// the key (`Notify=healthy`: 5.0); `None`: as old as the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Version>,
+}
+
+impl EnumValue {
+    /// Whether podman `release` accepts this value (the key's own range
+    /// aside).
+    pub fn accepted_in(&self, release: Version) -> bool {
+        self.since.is_none_or(|s| s <= release)
+    }
 }
 
 /// One (section, key) row of the table.
@@ -161,6 +173,19 @@ impl KeyDef {
     /// The allowed values as strings (empty for non-enum keys).
     pub fn value_names(&self) -> impl Iterator<Item = &str> {
         self.values.iter().flatten().map(|v| v.value.as_str())
+    }
+
+    /// The allowed values that podman `release` accepts.
+    pub fn values_in(&self, release: Version) -> impl Iterator<Item = &EnumValue> {
+        self.values
+            .iter()
+            .flatten()
+            .filter(move |v| v.accepted_in(release))
+    }
+
+    /// The allowed value `value` (exact match), if the key has it.
+    pub fn value(&self, value: &str) -> Option<&EnumValue> {
+        self.values.iter().flatten().find(|v| v.value == value)
     }
 
     /// Whether podman knows this key (legacy rows are ours only).
@@ -517,6 +542,28 @@ mod tests {
             }
         }
         assert!(t.emitters("Nope", EmitGroup::Bool).is_empty());
+    }
+
+    #[test]
+    fn value_since_is_later_than_the_key_and_filters() {
+        for k in table().all() {
+            for v in k.values.iter().flatten() {
+                if let Some(s) = v.since {
+                    assert!(
+                        s > k.since && crate::release::is_supported(s),
+                        "{}.{}={}: since {s} must be a line after the key's {}",
+                        k.section,
+                        k.key,
+                        v.value,
+                        k.since
+                    );
+                }
+            }
+        }
+        let n = table().get("Container", "Notify").unwrap();
+        let names = |r| -> Vec<&str> { n.values_in(r).map(|v| v.value.as_str()).collect() };
+        assert!(!names(Version { major: 4, minor: 9 }).contains(&"healthy"));
+        assert!(names(Version { major: 5, minor: 0 }).contains(&"healthy"));
     }
 
     #[test]

@@ -94,6 +94,7 @@ def unit(rng, keys, sec):
 
 
 def populate(rng, keys, d):
+    """Writes 1-6 units (some with drop-ins) into d; returns how many."""
     names = set()
     for _ in range(rng.randint(1, 6)):
         sec = rng.choice(list(EXT))
@@ -116,6 +117,7 @@ def populate(rng, keys, d):
                     body += '[Unit]\nAfter=%s\n' % value(rng)
                 with open(os.path.join(ddir, cf), 'w') as f:
                     f.write(body)
+    return len(names)
 
 
 def messages(stderr):
@@ -166,9 +168,10 @@ def main():
     flags = compare.flags_for(a.release)
     rng = random.Random(a.seed)
     failures = 0
+    units = 0
     for _ in range(a.count):
         d = tempfile.mkdtemp(prefix='quadlet-ls-diff-')
-        populate(rng, keys, d)
+        units += populate(rng, keys, d)
         ok = True
         for user in (False, True):
             env = dict(os.environ, QUADLET_UNIT_DIRS=d)
@@ -189,7 +192,8 @@ def main():
         if ok or not a.keep:
             shutil.rmtree(d)
         failures += not ok
-    print('differential (podman %s): %d/%d directories identical' % (a.release, a.count - failures, a.count))
+    print('differential (podman %s): %d/%d directories identical (%d units, each directory in system and user mode)'
+          % (a.release, a.count - failures, a.count, units))
     return 1 if failures else 0
 
 
