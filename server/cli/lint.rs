@@ -2,7 +2,7 @@
 //! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
 //! warnings with `--deny-warnings`), 2 usage or I/O error.
 
-use super::{lint_files, output};
+use super::{lint_files, lint_fix, output, udiff};
 use crate::check::{self, FileResult, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::errln;
@@ -44,6 +44,18 @@ pub struct LintArgs {
     /// Exit with status 1 when there are warnings, too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Apply the safe fixes, then lint again (the exit status is what
+    /// remains).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (guesses such as the
+    /// closest key name).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1
+    /// when there is anything to change).
+    #[arg(long)]
+    pub diff: bool,
     /// Switch a check off (repeatable).
     #[arg(long, value_name = "CODE")]
     pub disable: Vec<String>,
@@ -165,12 +177,62 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let collected = lint_files::lint_paths(&paths, &opts);
+    let mut collected = lint_files::lint_paths(&paths, &opts);
     for e in collected.io_errors.iter().chain(&collected.usage_errors) {
         errln!("quadlet-ls lint: {e}");
     }
     if !collected.usage_errors.is_empty() {
         return ExitCode::from(2);
+    }
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    if args.fix || args.diff {
+        let fixed = lint_fix::fix_all(&collected, &opts, args.unsafe_fixes);
+        let applied: usize = fixed.iter().map(|f| f.applied).sum();
+        if args.diff {
+            let mut out = output::stdout();
+            for f in &fixed {
+                let name = display_path(&f.path, cwd.as_deref()).replace('\\', "/");
+                let _ = out.write_all(udiff::unified(&name, &f.before, &f.after).as_bytes());
+            }
+            let again = lint_files::lint_paths_in(
+                std::sync::Arc::new(lint_fix::OverlayFs::new(&fixed)),
+                &paths,
+                &opts,
+            );
+            let (e, w) = count(&again.results);
+            errln!(
+                "quadlet-ls lint: {} would change {}; {} and {} would remain{}",
+                plural(applied, "fix"),
+                plural(fixed.len(), "file"),
+                plural(e, "error"),
+                plural(w, "warning"),
+                unsafe_note(&again.results, args.unsafe_fixes),
+            );
+            let status = if !again.io_errors.is_empty() {
+                ExitCode::from(2)
+            } else if !fixed.is_empty() || e > 0 || (deny_warnings && w > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+            return output::finish(out, "quadlet-ls lint", status);
+        }
+        let write_errors = lint_fix::write_all(&fixed);
+        for e in &write_errors {
+            errln!("quadlet-ls lint: {e}");
+        }
+        collected = lint_files::lint_paths(&paths, &opts);
+        errln!(
+            "quadlet-ls lint: applied {} in {}{}",
+            plural(applied, "fix"),
+            plural(fixed.len(), "file"),
+            unsafe_note(&collected.results, args.unsafe_fixes),
+        );
+        if !write_errors.is_empty() {
+            collected.io_errors.extend(write_errors);
+        }
     }
     let io_errors = collected.io_errors;
     let mut results = collected.results;
@@ -195,9 +257,6 @@ pub fn run(args: LintArgs) -> ExitCode {
         }
     }
 
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|d| std::fs::canonicalize(d).ok());
     let shown: Vec<Shown> = results
         .iter()
         .map(|r| Shown {
@@ -228,6 +287,27 @@ pub fn run(args: LintArgs) -> ExitCode {
         ExitCode::SUCCESS
     };
     output::finish(out, "quadlet-ls lint", status)
+}
+
+/// `; 2 more problems have unsafe fixes (--unsafe-fixes)`, or nothing.
+fn unsafe_note(results: &[FileResult], unsafe_ok: bool) -> String {
+    if unsafe_ok {
+        return String::new();
+    }
+    let n = results
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| lint_fix::applicable(d, true).is_some())
+        .count();
+    if n == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} {} unsafe fixes (--unsafe-fixes applies them)",
+            plural(n, "problem"),
+            if n == 1 { "has" } else { "have" }
+        )
+    }
 }
 
 fn count(results: &[FileResult]) -> (usize, usize) {
@@ -273,6 +353,8 @@ fn region(index: &LineIndex, text: &str, d: &Diagnostic) -> (u32, u32, u32, u32)
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
+    } else if noun.ends_with('x') {
+        format!("{n} {noun}es")
     } else {
         format!("{n} {noun}s")
     }
