@@ -26,6 +26,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...::message`).
     Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failed test case per problem.
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -278,6 +282,8 @@ pub fn run(args: LintArgs) -> ExitCode {
         Format::Json => write_json(&mut out, &shown, (errors, warnings), podman_version),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
+        Format::Gitlab => write_gitlab(&mut out, &shown),
+        Format::Junit => write_junit(&mut out, &shown),
     };
     let status = if !io_errors.is_empty() {
         ExitCode::from(2)
@@ -511,7 +517,8 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
     let mut results = Vec::new();
     for f in files {
         let index = LineIndex::new(&f.result.text);
-        for d in &f.result.diagnostics {
+        let prints = fingerprints(f);
+        for (d, print) in f.result.diagnostics.iter().zip(&prints) {
             let rule_index = match rules.iter().position(|r| r.0 == d.code) {
                 Some(i) => i,
                 None => {
@@ -526,6 +533,7 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
                 "ruleIndex": rule_index,
                 "level": sarif_level(d.severity),
                 "message": {"text": d.message},
+                "partialFingerprints": {"primaryLocationLineHash": print},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri},
@@ -570,6 +578,149 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same across builds and platforms.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.iter().chain(&[0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// One fingerprint per diagnostic of a file, in order: a hash of the code,
+/// the path and the text of the diagnostic's first line (blanks trimmed),
+/// then `:N` for the N-th such problem. It does not change when lines are
+/// added above, so code-scanning services and GitLab recognise a problem
+/// from one run to the next.
+fn fingerprints(f: &Shown) -> Vec<String> {
+    let text = &*f.result.text;
+    let index = LineIndex::new(text);
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    f.result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (line, _) = line_col(&index, text, d.span.start);
+            let start = index
+                .line_start(line as usize - 1)
+                .unwrap_or(0)
+                .min(text.len());
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let content = text.get(start..end).unwrap_or("").trim();
+            let h = fnv1a(&[
+                d.code.as_bytes(),
+                f.display.replace('\\', "/").as_bytes(),
+                content.as_bytes(),
+            ]);
+            let n = seen.entry(h).or_insert(0);
+            *n += 1;
+            format!("{h:016x}:{n}")
+        })
+        .collect()
+}
+
+/// GitLab Code Quality: a JSON array of issues.
+fn write_gitlab(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let mut issues = Vec::new();
+    for f in files {
+        let index = LineIndex::new(&f.result.text);
+        for (d, print) in f.result.diagnostics.iter().zip(fingerprints(f)) {
+            let (l1, _, l2, _) = region(&index, &f.result.text, d);
+            issues.push(json!({
+                "type": "issue",
+                "description": d.message,
+                "check_name": d.code,
+                "fingerprint": print,
+                "severity": match d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info | Severity::Hint => "info",
+                },
+                "location": {
+                    "path": f.display.replace('\\', "/"),
+                    "lines": {"begin": l1, "end": l2},
+                },
+            }));
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    writeln!(out)
+}
+
+/// Text for XML, with the characters XML cannot hold left out.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one `<testsuite>` per file checked; a file without problems
+/// has one passing test case, and each problem is a failed test case named
+/// `line:column code`.
+fn write_junit(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let total: usize = files
+        .iter()
+        .map(|f| f.result.diagnostics.len().max(1))
+        .sum();
+    let failures: usize = files.iter().map(|f| f.result.diagnostics.len()).sum();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="quadlet-ls lint" tests="{total}" failures="{failures}" errors="0">"#
+    )?;
+    for f in files {
+        let name = xml_escape(&f.display.replace('\\', "/"));
+        let n = f.result.diagnostics.len();
+        writeln!(
+            out,
+            r#"  <testsuite name="{name}" tests="{}" failures="{n}" errors="0">"#,
+            n.max(1)
+        )?;
+        if n == 0 {
+            writeln!(
+                out,
+                r#"    <testcase name="no problems" classname="{name}"/>"#
+            )?;
+        }
+        let index = LineIndex::new(&f.result.text);
+        for d in &f.result.diagnostics {
+            let (l1, c1) = line_col(&index, &f.result.text, d.span.start);
+            writeln!(
+                out,
+                r#"    <testcase name="{l1}:{c1} {}" classname="{name}">"#,
+                d.code
+            )?;
+            writeln!(
+                out,
+                r#"      <failure type="{}" message="{}">{}:{l1}:{c1}: {}[{}]: {}</failure>"#,
+                d.severity.as_str(),
+                xml_escape(&d.message),
+                name,
+                d.severity.as_str(),
+                d.code,
+                xml_escape(&d.message)
+            )?;
+            writeln!(out, "    </testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
 }
 
 fn gh_escape_data(s: &str) -> String {
