@@ -2,7 +2,7 @@
 //! that `.kube` units use, for CI. Exit status: 0 no errors, 1 errors (or
 //! warnings with `--deny-warnings`), 2 usage or I/O error.
 
-use super::{lint_files, output};
+use super::{lint_files, lint_fix, output, udiff};
 use crate::check::{self, FileResult, Options};
 use crate::diag::{Diagnostic, Severity};
 use crate::errln;
@@ -26,6 +26,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...::message`).
     Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failed test case per problem.
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +48,18 @@ pub struct LintArgs {
     /// Exit with status 1 when there are warnings, too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Apply the safe fixes, then lint again (the exit status is what
+    /// remains).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (guesses such as the
+    /// closest key name).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1
+    /// when there is anything to change).
+    #[arg(long)]
+    pub diff: bool,
     /// Switch a check off (repeatable).
     #[arg(long, value_name = "CODE")]
     pub disable: Vec<String>,
@@ -165,12 +181,62 @@ pub fn run(args: LintArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let collected = lint_files::lint_paths(&paths, &opts);
+    let mut collected = lint_files::lint_paths(&paths, &opts);
     for e in collected.io_errors.iter().chain(&collected.usage_errors) {
         errln!("quadlet-ls lint: {e}");
     }
     if !collected.usage_errors.is_empty() {
         return ExitCode::from(2);
+    }
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    if args.fix || args.diff {
+        let fixed = lint_fix::fix_all(&collected, &opts, args.unsafe_fixes);
+        let applied: usize = fixed.iter().map(|f| f.applied).sum();
+        if args.diff {
+            let mut out = output::stdout();
+            for f in &fixed {
+                let name = display_path(&f.path, cwd.as_deref()).replace('\\', "/");
+                let _ = out.write_all(udiff::unified(&name, &f.before, &f.after).as_bytes());
+            }
+            let again = lint_files::lint_paths_in(
+                std::sync::Arc::new(lint_fix::OverlayFs::new(&fixed)),
+                &paths,
+                &opts,
+            );
+            let (e, w) = count(&again.results);
+            errln!(
+                "quadlet-ls lint: {} would change {}; {} and {} would remain{}",
+                plural(applied, "fix"),
+                plural(fixed.len(), "file"),
+                plural(e, "error"),
+                plural(w, "warning"),
+                unsafe_note(&again.results, args.unsafe_fixes),
+            );
+            let status = if !again.io_errors.is_empty() {
+                ExitCode::from(2)
+            } else if !fixed.is_empty() || e > 0 || (deny_warnings && w > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+            return output::finish(out, "quadlet-ls lint", status);
+        }
+        let write_errors = lint_fix::write_all(&fixed);
+        for e in &write_errors {
+            errln!("quadlet-ls lint: {e}");
+        }
+        collected = lint_files::lint_paths(&paths, &opts);
+        errln!(
+            "quadlet-ls lint: applied {} in {}{}",
+            plural(applied, "fix"),
+            plural(fixed.len(), "file"),
+            unsafe_note(&collected.results, args.unsafe_fixes),
+        );
+        if !write_errors.is_empty() {
+            collected.io_errors.extend(write_errors);
+        }
     }
     let io_errors = collected.io_errors;
     let mut results = collected.results;
@@ -195,9 +261,6 @@ pub fn run(args: LintArgs) -> ExitCode {
         }
     }
 
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|d| std::fs::canonicalize(d).ok());
     let shown: Vec<Shown> = results
         .iter()
         .map(|r| Shown {
@@ -219,6 +282,8 @@ pub fn run(args: LintArgs) -> ExitCode {
         Format::Json => write_json(&mut out, &shown, (errors, warnings), podman_version),
         Format::Sarif => write_sarif(&mut out, &shown),
         Format::Github => write_github(&mut out, &shown),
+        Format::Gitlab => write_gitlab(&mut out, &shown),
+        Format::Junit => write_junit(&mut out, &shown),
     };
     let status = if !io_errors.is_empty() {
         ExitCode::from(2)
@@ -228,6 +293,27 @@ pub fn run(args: LintArgs) -> ExitCode {
         ExitCode::SUCCESS
     };
     output::finish(out, "quadlet-ls lint", status)
+}
+
+/// `; 2 more problems have unsafe fixes (--unsafe-fixes)`, or nothing.
+fn unsafe_note(results: &[FileResult], unsafe_ok: bool) -> String {
+    if unsafe_ok {
+        return String::new();
+    }
+    let n = results
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| lint_fix::applicable(d, true).is_some())
+        .count();
+    if n == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} {} unsafe fixes (--unsafe-fixes applies them)",
+            plural(n, "problem"),
+            if n == 1 { "has" } else { "have" }
+        )
+    }
 }
 
 fn count(results: &[FileResult]) -> (usize, usize) {
@@ -273,6 +359,8 @@ fn region(index: &LineIndex, text: &str, d: &Diagnostic) -> (u32, u32, u32, u32)
 fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
+    } else if noun.ends_with('x') {
+        format!("{n} {noun}es")
     } else {
         format!("{n} {noun}s")
     }
@@ -429,7 +517,8 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
     let mut results = Vec::new();
     for f in files {
         let index = LineIndex::new(&f.result.text);
-        for d in &f.result.diagnostics {
+        let prints = fingerprints(f);
+        for (d, print) in f.result.diagnostics.iter().zip(&prints) {
             let rule_index = match rules.iter().position(|r| r.0 == d.code) {
                 Some(i) => i,
                 None => {
@@ -444,6 +533,7 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
                 "ruleIndex": rule_index,
                 "level": sarif_level(d.severity),
                 "message": {"text": d.message},
+                "partialFingerprints": {"primaryLocationLineHash": print},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri},
@@ -488,6 +578,149 @@ fn write_sarif(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// FNV-1a, 64 bits: a hash that stays the same across builds and platforms.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.iter().chain(&[0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// One fingerprint per diagnostic of a file, in order: a hash of the code,
+/// the path and the text of the diagnostic's first line (blanks trimmed),
+/// then `:N` for the N-th such problem. It does not change when lines are
+/// added above, so code-scanning services and GitLab recognise a problem
+/// from one run to the next.
+fn fingerprints(f: &Shown) -> Vec<String> {
+    let text = &*f.result.text;
+    let index = LineIndex::new(text);
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    f.result
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (line, _) = line_col(&index, text, d.span.start);
+            let start = index
+                .line_start(line as usize - 1)
+                .unwrap_or(0)
+                .min(text.len());
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let content = text.get(start..end).unwrap_or("").trim();
+            let h = fnv1a(&[
+                d.code.as_bytes(),
+                f.display.replace('\\', "/").as_bytes(),
+                content.as_bytes(),
+            ]);
+            let n = seen.entry(h).or_insert(0);
+            *n += 1;
+            format!("{h:016x}:{n}")
+        })
+        .collect()
+}
+
+/// GitLab Code Quality: a JSON array of issues.
+fn write_gitlab(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let mut issues = Vec::new();
+    for f in files {
+        let index = LineIndex::new(&f.result.text);
+        for (d, print) in f.result.diagnostics.iter().zip(fingerprints(f)) {
+            let (l1, _, l2, _) = region(&index, &f.result.text, d);
+            issues.push(json!({
+                "type": "issue",
+                "description": d.message,
+                "check_name": d.code,
+                "fingerprint": print,
+                "severity": match d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info | Severity::Hint => "info",
+                },
+                "location": {
+                    "path": f.display.replace('\\', "/"),
+                    "lines": {"begin": l1, "end": l2},
+                },
+            }));
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    writeln!(out)
+}
+
+/// Text for XML, with the characters XML cannot hold left out.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one `<testsuite>` per file checked; a file without problems
+/// has one passing test case, and each problem is a failed test case named
+/// `line:column code`.
+fn write_junit(out: &mut dyn Write, files: &[Shown]) -> std::io::Result<()> {
+    let total: usize = files
+        .iter()
+        .map(|f| f.result.diagnostics.len().max(1))
+        .sum();
+    let failures: usize = files.iter().map(|f| f.result.diagnostics.len()).sum();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="quadlet-ls lint" tests="{total}" failures="{failures}" errors="0">"#
+    )?;
+    for f in files {
+        let name = xml_escape(&f.display.replace('\\', "/"));
+        let n = f.result.diagnostics.len();
+        writeln!(
+            out,
+            r#"  <testsuite name="{name}" tests="{}" failures="{n}" errors="0">"#,
+            n.max(1)
+        )?;
+        if n == 0 {
+            writeln!(
+                out,
+                r#"    <testcase name="no problems" classname="{name}"/>"#
+            )?;
+        }
+        let index = LineIndex::new(&f.result.text);
+        for d in &f.result.diagnostics {
+            let (l1, c1) = line_col(&index, &f.result.text, d.span.start);
+            writeln!(
+                out,
+                r#"    <testcase name="{l1}:{c1} {}" classname="{name}">"#,
+                d.code
+            )?;
+            writeln!(
+                out,
+                r#"      <failure type="{}" message="{}">{}:{l1}:{c1}: {}[{}]: {}</failure>"#,
+                d.severity.as_str(),
+                xml_escape(&d.message),
+                name,
+                d.severity.as_str(),
+                d.code,
+                xml_escape(&d.message)
+            )?;
+            writeln!(out, "    </testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
 }
 
 fn gh_escape_data(s: &str) -> String {

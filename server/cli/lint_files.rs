@@ -17,7 +17,7 @@
 
 use crate::check::{self, FileResult, Options};
 use crate::model::Unit;
-use crate::workspace::{classify, DiskFs, FileRole, UnitKind, Workspace};
+use crate::workspace::{classify, DiskFs, FileRole, Fs, UnitKind, Workspace};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,6 +31,9 @@ pub struct Collected {
     pub io_errors: Vec<String>,
     /// PATHs that are not something lint checks (exit 2).
     pub usage_errors: Vec<String>,
+    /// The search root each unit and drop-in was checked in (the first one,
+    /// when a file is in two installations).
+    pub roots: HashMap<PathBuf, PathBuf>,
 }
 
 /// One installation: a search root and, for files named on the command
@@ -42,6 +45,12 @@ struct Install {
 
 /// Lints the given paths (see the module docs).
 pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> Collected {
+    lint_paths_in(Arc::new(DiskFs), paths, opts)
+}
+
+/// [`lint_paths`], reading the files through `fs` (which PATHs exist, and
+/// what they are, is still asked of the disk).
+pub fn lint_paths_in(fs: Arc<dyn Fs>, paths: &[PathBuf], opts: &Options) -> Collected {
     let mut c = Collected::default();
     let mut installs: Vec<Install> = Vec::new();
     let mut yamls: Vec<PathBuf> = Vec::new();
@@ -121,25 +130,26 @@ pub fn lint_paths(paths: &[PathBuf], opts: &Options) -> Collected {
             by_path.insert(r.path.clone(), r);
         }
     };
+    let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
     for inst in &installs {
-        for r in lint_install(inst, opts) {
+        for r in lint_install(fs.clone(), inst, opts) {
+            roots
+                .entry(r.path.clone())
+                .or_insert_with(|| inst.root.clone());
             add(r);
         }
     }
     for y in yamls {
-        add(check_yaml_file(
-            &Workspace::empty(Arc::new(DiskFs)),
-            &y,
-            opts,
-        ));
+        add(check_yaml_file(&Workspace::empty(fs.clone()), &y, opts));
     }
+    c.roots = roots;
     c.results = by_path.into_values().collect();
     c
 }
 
 /// Checks one installation.
-fn lint_install(inst: &Install, opts: &Options) -> Vec<FileResult> {
-    let ws = Workspace::load(Arc::new(DiskFs), std::slice::from_ref(&inst.root));
+fn lint_install(fs: Arc<dyn Fs>, inst: &Install, opts: &Options) -> Vec<FileResult> {
+    let ws = Workspace::load(fs, std::slice::from_ref(&inst.root));
     let wanted = |p: &Path| inst.only.as_ref().is_none_or(|o| o.contains(p));
     let mut results: Vec<FileResult> = check::check_workspace(&ws, opts)
         .into_iter()

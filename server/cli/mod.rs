@@ -5,9 +5,11 @@ pub mod convert;
 pub mod docs;
 pub mod lint;
 pub mod lint_files;
+pub mod lint_fix;
 pub mod output;
 pub mod preview;
 pub mod rule;
+mod udiff;
 
 use crate::release::{self, Target};
 use crate::schema::Version;
