@@ -30,6 +30,10 @@ pub struct ConvertArgs {
     /// image's base name, ...).
     #[arg(long = "unit-name", value_name = "NAME")]
     pub unit_name: Option<String>,
+    /// Compose files: put all the services in one pod (NAME.pod, named
+    /// after the project), which takes their published ports.
+    #[arg(long)]
+    pub pod: bool,
     #[command(flatten)]
     pub release: super::ReleaseArg,
     #[command(flatten)]
@@ -100,12 +104,12 @@ pub fn run(args: ConvertArgs) -> ExitCode {
                 }
             }
             for f in others {
-                match convert_file(f, &opts) {
+                match convert_file(f, &opts, args.pod) {
                     Ok(c) => {
                         all.units.extend(c.units);
                         all.warnings.extend(c.warnings);
                     }
-                    Err(e) => return fail(format!("{}: {e}", f.display())),
+                    Err(e) => return fail(e),
                 }
             }
         }
@@ -119,11 +123,40 @@ pub fn run(args: ConvertArgs) -> ExitCode {
     }
 }
 
-/// One file to convert. Units written by `podman generate systemd` and
-/// compose files are read by [`crate::convert`]'s file converters.
-fn convert_file(path: &Path, _opts: &Options) -> Result<Converted, String> {
-    let _text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
-    Err("converting files is not available yet; convert a podman command after `--`".into())
+/// One file to convert that is not a `.service`: a compose file.
+fn convert_file(path: &Path, opts: &Options, pod: bool) -> Result<Converted, String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    if !is_yaml {
+        return Err(format!(
+            "{}: not a file convert reads: give units `podman generate systemd` wrote (.service) or compose files (.yaml, .yml)",
+            path.display()
+        ));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read it: {e}", path.display()))?;
+    // relative paths in the file are relative to its folder; the project
+    // is named after that folder (as compose names it)
+    let dir = std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let project = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "compose".into());
+    convert::compose::convert_compose(
+        &path.display().to_string(),
+        &text,
+        &dir.to_string_lossy(),
+        &project,
+        opts,
+        pod,
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn print_units(units: &[Draft]) -> ExitCode {

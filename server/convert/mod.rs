@@ -12,6 +12,7 @@
 //! CLI's business (`quadlet-ls convert`), or the language server's (a
 //! workspace edit).
 
+pub mod compose;
 pub mod draft;
 pub mod grammar;
 pub mod podman;
