@@ -2,7 +2,8 @@
 
 ;; Load it from your init file:
 ;;   (load "/path/to/quadlet-ls/editors/emacs/quadlet-ls.el")
-;; Needs Emacs 29 or newer (eglot is built in) and `quadlet-ls' on PATH.
+;; Needs Emacs 29 or newer (eglot is built in), or Emacs 28 with the eglot
+;; package (Debian's elpa-eglot), and `quadlet-ls' on PATH.
 
 ;;; Commentary:
 

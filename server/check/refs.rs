@@ -5,13 +5,24 @@ use super::util::{diag, looked_up};
 use super::values::split_words;
 use super::FileCtx;
 use crate::diag::Diagnostic;
+use crate::schema::Version;
 use crate::syntax::Entry;
+
+const fn v(major: u16, minor: u16) -> Version {
+    Version { major, minor }
+}
 
 pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
     if cx.ws.dirs().is_empty() {
         // No search path to resolve against.
         return;
     }
+    let release = cx.opts.podman_version;
+    // Before 5.3 the generator named `.volume` and `.network` units by their
+    // file name, whether or not the unit exists; it never looked `.artifact`
+    // sources up before 5.7, nor translated `[Unit]` dependencies before 5.5.
+    let storage = release >= v(5, 3);
+    let artifacts = release >= v(5, 7);
     let own = cx.kind.section();
     for e in cx.doc.section_entries(own) {
         let v = looked_up(&e.value);
@@ -22,24 +33,24 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
             ("Container" | "Volume", "Image") if v.ends_with(".image") || v.ends_with(".build") => {
                 need(cx, e, v, "image", out);
             }
-            (_, "Network") => {
+            (_, "Network") if storage => {
                 let name = v.split_once(':').map_or(v, |(n, _)| n);
                 if name.ends_with(".network") || name.ends_with(".container") {
                     need(cx, e, name, "unit", out);
                 }
             }
-            (_, "Volume") => {
+            (_, "Volume") if storage => {
                 let parts: Vec<&str> = e.value.splitn(3, ':').collect();
                 if parts.len() >= 2 {
                     let src = parts[0];
                     if !src.starts_with(['.', '/'])
-                        && (src.ends_with(".volume") || src.ends_with(".artifact"))
+                        && (src.ends_with(".volume") || (artifacts && src.ends_with(".artifact")))
                     {
                         need(cx, e, src, "source", out);
                     }
                 }
             }
-            ("Container", "Mount") => {
+            ("Container", "Mount") if storage => {
                 for word in split_words(&e.value) {
                     let mut ty = "volume";
                     let mut src = None;
@@ -53,7 +64,7 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
                     if let Some(s) = src {
                         if !s.starts_with(['.', '/'])
                             && (s.ends_with(".volume")
-                                || s.ends_with(".artifact")
+                                || (artifacts && s.ends_with(".artifact"))
                                 || (ty == "image" && s.ends_with(".image")))
                         {
                             need(cx, e, s, "source", out);
@@ -64,6 +75,9 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
             ("Container", "Pod") if v.ends_with(".pod") => need(cx, e, v, "pod", out),
             _ => {}
         }
+    }
+    if release < v(5, 5) {
+        return;
     }
     for e in cx.doc.section_entries("Unit") {
         if !crate::model::DEPENDENCY_KEYS.contains(&e.key.as_str()) {

@@ -21,6 +21,7 @@ pub(super) fn check(_ws: &Workspace, unit: &Unit, opts: &Options, out: &mut Out)
             reload(unit, out);
             user_group(unit, out);
             user_mappings(unit, sec, out);
+            keep_id_in_system_mode(unit, sec, opts, out);
         }
         UnitKind::Kube => {
             if unit.lookup_all(sec, "Yaml").is_empty() {
@@ -33,6 +34,7 @@ pub(super) fn check(_ws: &Workspace, unit: &Unit, opts: &Options, out: &mut Out)
             }
             service_settings(unit, out);
             user_mappings(unit, sec, out);
+            keep_id_in_system_mode(unit, sec, opts, out);
             kube_working_dir(unit, out);
         }
         UnitKind::Pod => user_mappings(unit, sec, out),
@@ -242,6 +244,34 @@ fn user_mappings(unit: &Unit, sec: &str, out: &mut Out) {
             }
         }
         _ => {}
+    }
+}
+
+/// Before 5.3 the generator refused `RemapUsers=keep-id` for system units.
+fn keep_id_in_system_mode(unit: &Unit, sec: &str, opts: &Options, out: &mut Out) {
+    let user = opts.user
+        || unit
+            .sources
+            .first()
+            .is_some_and(|s| crate::workspace::is_rootless_path(&s.path));
+    if user || opts.podman_version >= (Version { major: 5, minor: 3 }) {
+        return;
+    }
+    let Some(e) = non_empty(unit, sec, "RemapUsers") else {
+        return;
+    };
+    if looked_up(&e.entry.value) == "keep-id" {
+        out.push((
+            e.source,
+            diag(
+                "invalid-value",
+                e.entry.value_span,
+                format!(
+                    "podman {} refuses RemapUsers=keep-id in a system unit (allowed from 5.3); use it in a rootless unit or upgrade",
+                    opts.podman_version
+                ),
+            ),
+        ));
     }
 }
 

@@ -7,7 +7,7 @@ use super::util::{diag, looked_up};
 use super::FileCtx;
 use crate::diag::Diagnostic;
 use crate::model::is_bool_literal;
-use crate::schema::{self, KeyDef, SYSTEMD_SECTIONS};
+use crate::schema::{self, KeyDef, Version, SYSTEMD_SECTIONS};
 use crate::syntax::{Entry, Span};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -22,16 +22,21 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
         }
         for e in sec.entries.iter().filter_map(|&i| cx.doc.entries.get(i)) {
             specifiers(e, out);
+            super::comments::check(cx, name, e, out);
+            let commented = super::comments::has_inline_comment(name, e);
+            let start = out.len();
             if !quadlet {
-                continue;
+                super::systemd_values::check(cx, name, e, out);
+            } else if let Some(def) = table.get(name, &e.key).filter(|d| d.legacy.is_none()) {
+                check_value(cx, def, e, out);
             }
-            let Some(def) = table.get(name, &e.key) else {
-                continue;
-            };
-            if def.legacy.is_some() {
-                continue;
+            if commented {
+                // The value is judged as podman reads it, comment included,
+                // but no fix is built from it (`docker.io/library/# ...`).
+                for d in &mut out[start..] {
+                    d.fixes.clear();
+                }
             }
-            check_value(cx, def, e, out);
         }
     }
 }
@@ -187,7 +192,7 @@ fn check_value(cx: &FileCtx, def: &KeyDef, e: &Entry, out: &mut Vec<Diagnostic>)
         }
         "mount" => {
             for word in split_words(e.value.trim_end()) {
-                if let Err(m) = check_mount(&word) {
+                if let Err(m) = check_mount(&word, cx.opts.podman_version) {
                     out.push(bad(e, format!("Mount={word}: {m}")));
                 }
             }
@@ -462,8 +467,9 @@ const MOUNT_TYPES: [&str; 8] = [
     "bind", "volume", "tmpfs", "image", "devpts", "glob", "artifact", "ramfs",
 ];
 
-/// One `--mount` value, as podman 5.8's generator and `podman run` read it.
-pub(crate) fn check_mount(m: &str) -> Result<(), String> {
+/// One `--mount` value, as the generator of `release` and `podman run` read
+/// it.
+pub(crate) fn check_mount(m: &str, release: Version) -> Result<(), String> {
     if m.contains('"') {
         // CSV quoting: leave it to podman.
         return Ok(());
@@ -493,6 +499,9 @@ pub(crate) fn check_mount(m: &str) -> Result<(), String> {
     if matches!(ty, "volume" | "bind" | "glob" | "image" | "artifact") {
         match source {
             Some(None) => return Err("the source parameter has no value".into()),
+            // Since 6.0 a volume mount without a source is an anonymous volume.
+            Some(Some("")) | None
+                if ty == "volume" && release >= Version { major: 6, minor: 0 } => {}
             Some(Some("")) | None => {
                 return Err(format!(
                     "a {ty} mount needs a source (source cannot be empty)"
@@ -643,11 +652,17 @@ mod tests {
 
     #[test]
     fn mounts() {
-        assert!(check_mount("type=bind,source=/a,destination=/b").is_ok());
-        assert!(check_mount("type=tmpfs,destination=/b").is_ok());
-        assert!(check_mount("type=volume,destination=/b").is_err());
-        assert!(check_mount("type=bind,source,destination=/b").is_err());
-        assert!(check_mount("type=weird,source=/a,destination=/b").is_err());
+        let r58 = Version { major: 5, minor: 8 };
+        let r60 = Version { major: 6, minor: 0 };
+        assert!(check_mount("type=bind,source=/a,destination=/b", r58).is_ok());
+        assert!(check_mount("type=tmpfs,destination=/b", r58).is_ok());
+        assert!(check_mount("type=volume,destination=/b", r58).is_err());
+        // An anonymous volume since 6.0; other types still need a source.
+        assert!(check_mount("type=volume,destination=/b", r60).is_ok());
+        assert!(check_mount("type=bind,destination=/b", r60).is_err());
+        assert!(check_mount("type=bind,source,destination=/b", r58).is_err());
+        assert!(check_mount("type=volume,source,destination=/b", r60).is_err());
+        assert!(check_mount("type=weird,source=/a,destination=/b", r58).is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The command line: `lint`, `preview` and `serve`. Each subcommand lives in
+//! The command line: `lint`, `preview`, `convert`, `rule` and `serve`. Each subcommand lives in
 //! its own file; this one only dispatches.
 
+pub mod convert;
 pub mod docs;
 pub mod lint;
 pub mod lint_files;
@@ -31,6 +32,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Show the systemd service podman's generator makes from a unit.
     Preview(preview::PreviewArgs),
+    /// Write Quadlet units from a podman command line (`-- podman run ...`).
+    Convert(convert::ConvertArgs),
     /// Explain a check code: what it finds, why it matters, an example,
     /// its severity and fixes.
     Rule(rule::RuleArgs),
@@ -52,6 +55,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => lint::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Convert(args) => convert::run(args),
         Command::Rule(args) => rule::run(args),
         Command::Serve => crate::lsp::serve(),
     }

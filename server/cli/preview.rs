@@ -21,7 +21,9 @@ pub enum Format {
     /// The generated unit text.
     #[default]
     Service,
-    /// The podman command lines, shell-quoted, one per `Exec*` entry.
+    /// One `ExecX=` line per `Exec*` entry, in systemd's syntax: a `-`
+    /// after `=` is systemd's prefix (a failure is ignored), then the podman
+    /// command, shell-quoted.
     Command,
     /// `{serviceName, service, command, exec, diagnostics}` (fields: end of
     /// `preview --help`).

@@ -16,7 +16,12 @@ use std::path::PathBuf;
 pub const SHARED_CHECKS: &[&str] = &[
     "key_table_agrees_with_reference",
     "systemd_directives_agree_with_reference",
-    "lint_agrees_with_the_generator_on_the_conformance_corpus",
+    "lint_agrees_with_the_4_9_generator",
+    "lint_agrees_with_the_5_4_generator",
+    "lint_agrees_with_the_5_6_generator",
+    "lint_agrees_with_the_5_7_generator",
+    "lint_agrees_with_the_5_8_generator",
+    "lint_agrees_with_the_6_1_generator",
     "conformance_system_mode",
     "conformance_user_mode",
 ];

@@ -64,21 +64,22 @@ check('config loads with no error', function()
 end)
 
 check('filetype detection: units and their drop-ins only', function()
-  local yes = {
-    '/u/web.container', '/u/data.volume', '/u/net.network', '/u/app.kube', '/u/p.pod',
-    '/u/i.image', '/u/b.build', '/u/a.artifact', '/u/web@.container',
-    '/u/web.container.d/10-env.conf', '/u/container.d/10-all.conf', '/u/web-.container.d/x.conf',
-    '/u/db@.volume.d/x.conf', '/u/kube.d/x.conf', '/u/app.artifact.d/x.conf',
-  }
-  local no = { '/etc/foo.conf', '/u/web.service.d/x.conf', '/u/container.d/sub/x.conf', '/u/web.container.d/x.txt' }
-  for _, f in ipairs(yes) do
-    local ft = vim.filetype.match({ filename = f })
-    assert(ft == 'quadlet', f .. ' detected as ' .. tostring(ft))
+  -- editors/test/file-patterns.txt, shared with tests/editor_configs.rs
+  local file = vim.env.QUADLET_NVIM_PLUGIN .. '/../test/file-patterns.txt'
+  local n = 0
+  for line in io.lines(file) do
+    local want, path = line:match('^(%a+) (.+)$')
+    if want and not line:match('^#') then
+      n = n + 1
+      local ft = vim.filetype.match({ filename = path })
+      if want == 'yes' then
+        assert(ft == 'quadlet', path .. ' detected as ' .. tostring(ft))
+      else
+        assert(ft ~= 'quadlet', path .. ' wrongly detected as quadlet')
+      end
+    end
   end
-  for _, f in ipairs(no) do
-    local ft = vim.filetype.match({ filename = f })
-    assert(ft ~= 'quadlet', f .. ' wrongly detected as quadlet')
-  end
+  assert(n > 20, 'only ' .. n .. ' paths in ' .. file)
 end)
 
 local unit = project .. '/web.container'

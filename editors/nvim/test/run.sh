@@ -55,7 +55,7 @@ run_one() { # SUITE MODE VERSION-CHECK
   set -e
   cat "$log"
   if [ -s "$work/err.txt" ]; then
-    say "$suite stderr:"
+    say "$suite: Neovim's messages on stderr (the checks above decide pass or fail):"
     sed 's/^/    /' "$work/err.txt" >&2
     echo >&2 # the last message may lack a newline
   fi

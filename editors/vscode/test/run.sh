@@ -55,8 +55,9 @@ if [ ! -x "$VENV/nodebin/node" ]; then
   ln -sf "$WHEEL_DIR/lib/node_modules/npm/bin/npx-cli.js" "$VENV/nodebin/npx"
 fi
 export PATH="$VENV/nodebin:$PATH"
-# native modules must build against this node's headers, not /usr's
-export npm_config_nodedir="$WHEEL_DIR"
+# native modules build against this node's headers, not /usr's (node-gyp reads
+# this variable; npm_config_nodedir would make npm 11 warn on every call)
+export npm_package_config_node_gyp_nodedir="$WHEEL_DIR"
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 node --version | grep -q '^v24\.' || fail_setup "node 24 expected, got $(node --version)"
 
