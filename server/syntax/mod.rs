@@ -240,14 +240,7 @@ impl Entry {
     /// Maps a byte offset inside the logical line to a document offset.
     /// Offsets past the end map to the end of the last piece.
     pub fn logical_to_doc(&self, logical: usize) -> usize {
-        let mut last = self.span.end;
-        for p in &self.pieces {
-            if logical < p.logical + p.doc.len() {
-                return p.doc.start + logical.saturating_sub(p.logical);
-            }
-            last = p.doc.end;
-        }
-        last
+        logical_to_doc(&self.pieces, self.span.end, logical)
     }
 
     /// Maps a byte range inside the value to a document range. On a
@@ -279,6 +272,20 @@ impl Entry {
         }
         None
     }
+}
+
+/// Maps a byte offset inside a logical line made of `pieces` to a document
+/// offset; offsets past the end map to the end of the last piece (or to
+/// `end` when there is none).
+fn logical_to_doc(pieces: &[Piece], end: usize, logical: usize) -> usize {
+    let mut last = end;
+    for p in pieces {
+        if logical < p.logical + p.doc.len() {
+            return p.doc.start + logical.saturating_sub(p.logical);
+        }
+        last = p.doc.end;
+    }
+    last
 }
 
 fn is_group(line: &str) -> bool {
@@ -590,8 +597,12 @@ impl<'a> Parser<'a> {
         if is_group(text) {
             let end = text.find(']').unwrap_or(text.len());
             let name = &text[1..end];
-            let name_span = Span::new(whole.start + 1, whole.start + end.max(1));
-            let header_span = Span::new(whole.start, whole.start + end + 1);
+            // The brackets and the name may be spread over continuation
+            // lines: map the logical offsets through the pieces.
+            let at = |logical: usize| logical_to_doc(&p.pieces, whole.end, logical);
+            let name_end = if end > 1 { at(end - 1) + 1 } else { at(1) };
+            let name_span = Span::new(at(1).min(name_end), name_end);
+            let header_span = Span::new(whole.start, at(end) + 1);
             if !group_name_valid(name) {
                 self.reject(
                     SyntaxErrorKind::InvalidSectionName,
