@@ -313,6 +313,18 @@ fn systemd_section(cx: &FileCtx, sec: &Section, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         }
+        if let Some(dep) = schema::systemd_deprecated(name, key) {
+            let (now, before) = schema::systemd_releases();
+            let mut msg = format!(
+                "{key}= is a deprecated systemd directive: {before} knew it, {now} no longer supports it and ignores the line"
+            );
+            match &dep.replacement {
+                Some(r) => msg.push_str(&format!("; use {r}= instead")),
+                None => msg.push_str("; remove it"),
+            }
+            out.push(diag("deprecated-directive", e.key_span, msg));
+            continue;
+        }
         let other_home = SYSTEMD_SECTIONS.iter().find(|s| {
             **s != name && schema::systemd_directives(s).is_some_and(|d| d.contains_key(key))
         });

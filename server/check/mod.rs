@@ -13,12 +13,14 @@
 //!
 //! Every code is listed in [`CODES`] and documented in `docs/checks.md`.
 
+mod comments;
 pub mod docs;
 mod keys;
 mod podman_warnings;
 mod refs;
 mod rules;
 mod syntax;
+mod systemd_values;
 mod util;
 mod values;
 
@@ -105,6 +107,21 @@ pub static CODES: &[(&str, Severity, &str)] = &[
         "unknown-directive",
         Severity::Warning,
         "a directive systemd does not know in [Unit], [Service] or [Install]",
+    ),
+    (
+        "deprecated-directive",
+        Severity::Warning,
+        "a systemd directive that systemd has deprecated and no longer supports",
+    ),
+    (
+        "invalid-directive-value",
+        Severity::Warning,
+        "a systemd directive value that systemd cannot parse, so it ignores the line",
+    ),
+    (
+        "inline-comment",
+        Severity::Warning,
+        "` #` or ` ;` after a value: unit files have no inline comments, so it is part of the value",
     ),
     (
         "duplicate-key",

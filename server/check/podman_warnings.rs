@@ -35,6 +35,7 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
                 && !v.contains('%')
                 && !v.contains('$')
                 && !is_unambiguous(v)
+                && !super::comments::has_inline_comment(own, e)
             {
                 out.push(diag(
                     "short-image-name",

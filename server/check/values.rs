@@ -22,16 +22,21 @@ pub(super) fn check(cx: &FileCtx, out: &mut Vec<Diagnostic>) {
         }
         for e in sec.entries.iter().filter_map(|&i| cx.doc.entries.get(i)) {
             specifiers(e, out);
+            super::comments::check(cx, name, e, out);
+            let commented = super::comments::has_inline_comment(name, e);
+            let start = out.len();
             if !quadlet {
-                continue;
+                super::systemd_values::check(cx, name, e, out);
+            } else if let Some(def) = table.get(name, &e.key).filter(|d| d.legacy.is_none()) {
+                check_value(cx, def, e, out);
             }
-            let Some(def) = table.get(name, &e.key) else {
-                continue;
-            };
-            if def.legacy.is_some() {
-                continue;
+            if commented {
+                // The value is judged as podman reads it, comment included,
+                // but no fix is built from it (`docker.io/library/# ...`).
+                for d in &mut out[start..] {
+                    d.fixes.clear();
+                }
             }
-            check_value(cx, def, e, out);
         }
     }
 }

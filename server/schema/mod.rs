@@ -344,23 +344,71 @@ pub fn table() -> &'static KeyTable {
 /// documents it (`BOOLEAN`, `SECONDS`, `PATH [...]`, `OTHER`, ...).
 pub type Directives = HashMap<String, String>;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RawSystemd {
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    older: String,
     sections: HashMap<String, Directives>,
+    #[serde(default)]
+    kinds: HashMap<String, HashMap<String, String>>,
+    #[serde(default)]
+    enums: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    deprecated: HashMap<String, HashMap<String, DeprecatedDirective>>,
+}
+
+/// A directive systemd's older list has and its current one dropped.
+#[derive(Debug, Deserialize)]
+pub struct DeprecatedDirective {
+    /// The directive to use instead, if there is one.
+    pub replacement: Option<String>,
+}
+
+fn systemd_data() -> &'static RawSystemd {
+    static S: OnceLock<RawSystemd> = OnceLock::new();
+    S.get_or_init(|| match serde_json::from_str::<RawSystemd>(SYSTEMD_JSON) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("quadlet-ls: bad built-in systemd directive list: {e}");
+            RawSystemd::default()
+        }
+    })
 }
 
 /// The directives systemd accepts in `[Unit]`, `[Service]` or `[Install]`;
 /// `None` for any other section.
 pub fn systemd_directives(section: &str) -> Option<&'static Directives> {
-    static S: OnceLock<HashMap<String, Directives>> = OnceLock::new();
-    S.get_or_init(|| match serde_json::from_str::<RawSystemd>(SYSTEMD_JSON) {
-        Ok(r) => r.sections,
-        Err(e) => {
-            eprintln!("quadlet-ls: bad built-in systemd directive list: {e}");
-            HashMap::new()
-        }
-    })
-    .get(section)
+    systemd_data().sections.get(section)
+}
+
+/// The value kind quadlet-ls checks a systemd directive's value by (`bool`,
+/// `timespan`, `restart`, ...; see `schemas/README.md`), if any.
+pub fn systemd_kind(section: &str, directive: &str) -> Option<&'static str> {
+    systemd_data()
+        .kinds
+        .get(section)?
+        .get(directive)
+        .map(String::as_str)
+}
+
+/// The values of an enum kind of systemd directive (`restart`: `no`,
+/// `always`, ...). A value ending in `:` is a prefix (`file:PATH`).
+pub fn systemd_enum(kind: &str) -> Option<&'static [String]> {
+    systemd_data().enums.get(kind).map(Vec::as_slice)
+}
+
+/// A directive systemd has deprecated and no longer lists.
+pub fn systemd_deprecated(section: &str, directive: &str) -> Option<&'static DeprecatedDirective> {
+    systemd_data().deprecated.get(section)?.get(directive)
+}
+
+/// The systemd release of the current directive list (`systemd 262`) and
+/// of the older one that deprecated directives are found in.
+pub fn systemd_releases() -> (&'static str, &'static str) {
+    let d = systemd_data();
+    (&d.source, &d.older)
 }
 
 /// The systemd sections a Quadlet unit may carry.
