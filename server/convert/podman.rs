@@ -310,7 +310,17 @@ impl Conv {
                 why: e.to_string(),
             })?;
         self.name = Some(image_base_name(image));
+        // Before 5.0 Ulimit= kept only its last value.
+        let ulimits = p.opts.iter().filter(|o| o.name == "ulimit").count();
+        let mut ulimit_seen = 0;
         for o in &p.opts {
+            if o.name == "ulimit" && self.release < V5_0 {
+                ulimit_seen += 1;
+                if ulimit_seen < ulimits {
+                    self.podman_args(o, "Ulimit= takes one value before podman 5.0")?;
+                    continue;
+                }
+            }
             self.container_opt(o)?;
         }
         if let Some(n) = p.last("name").and_then(|o| o.value.as_deref()) {
@@ -342,7 +352,8 @@ impl Conv {
             "restart" => self.restart(o)?,
             "sdnotify" => match v.as_str() {
                 "container" => self.key(o, "Notify", "true")?,
-                "healthy" => self.key(o, "Notify", "healthy")?,
+                "healthy" if self.release >= V5_0 => self.key(o, "Notify", "healthy")?,
+                "healthy" => self.podman_args(o, "Notify=healthy needs podman 5.0")?,
                 "conmon" => self.drop_added(o),
                 _ => self.podman_args(o, "Notify= takes container or healthy")?,
             },
@@ -781,6 +792,7 @@ impl Conv {
     }
 }
 
+const V5_0: Version = Version { major: 5, minor: 0 };
 const V5_3: Version = Version { major: 5, minor: 3 };
 const V5_6: Version = Version { major: 5, minor: 6 };
 const V5_7: Version = Version { major: 5, minor: 7 };
