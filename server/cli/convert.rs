@@ -77,7 +77,29 @@ pub fn run(args: ConvertArgs) -> ExitCode {
             Err(e) => return fail(e),
         },
         (true, false) => {
-            for f in &args.files {
+            // Services are converted together: a pod service and its
+            // container services link up.
+            let (services, others): (Vec<&PathBuf>, Vec<&PathBuf>) = args
+                .files
+                .iter()
+                .partition(|f| f.extension().is_some_and(|e| e == "service"));
+            if !services.is_empty() {
+                let mut texts = Vec::new();
+                for f in &services {
+                    match std::fs::read_to_string(f) {
+                        Ok(t) => texts.push((f.display().to_string(), t)),
+                        Err(e) => return fail(format!("{}: cannot read it: {e}", f.display())),
+                    }
+                }
+                match convert::systemd::convert_services(&texts, &opts) {
+                    Ok(c) => {
+                        all.units.extend(c.units);
+                        all.warnings.extend(c.warnings);
+                    }
+                    Err(e) => return fail(e),
+                }
+            }
+            for f in others {
                 match convert_file(f, &opts) {
                     Ok(c) => {
                         all.units.extend(c.units);

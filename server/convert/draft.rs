@@ -311,6 +311,15 @@ impl Draft {
         Ok(())
     }
 
+    /// Removes every `key` entry of `section` (conv-files: an old unit's
+    /// setting replaces the converter's default).
+    pub fn remove(&mut self, section: &str, key: &str) {
+        if let Some(s) = self.sections.iter_mut().find(|s| s.name == section) {
+            s.lines
+                .retain(|l| !matches!(l, Line::Entry(k, _) if k == key));
+        }
+    }
+
     /// Whether `section` has `key`.
     pub fn has(&self, section: &str, key: &str) -> bool {
         self.get(section, key).is_some()

@@ -15,6 +15,7 @@
 pub mod draft;
 pub mod grammar;
 pub mod podman;
+pub mod systemd;
 
 pub use draft::{encode, Draft, Unencodable};
 pub use grammar::{parse, GrammarError, Parsed, Subcommand};

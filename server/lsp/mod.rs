@@ -10,6 +10,7 @@ mod completion;
 pub mod convert;
 mod diagnostics;
 mod documents;
+pub mod framing;
 mod hover;
 mod inlay_hints;
 mod navigation;
@@ -39,23 +40,88 @@ pub const PREVIEW_COMMAND: &str = "quadlet-ls.preview";
 pub const PREVIEW_METHOD: &str = "quadlet/preview";
 
 /// Runs the server over stdio until the client exits.
+///
+/// The framing is read by [`framing::FrameReader`], not by `lsp-server`, so
+/// a bad message gets an error reply and a line on stderr instead of ending
+/// the server. Replies to bad messages and the server's own messages share
+/// stdout under one lock, a whole message at a time.
 pub fn serve() -> ExitCode {
-    let (connection, io_threads) = Connection::stdio();
-    let result = run_server(connection, Arc::new(DiskFs));
-    let joined = io_threads.join();
-    match (result, joined) {
-        (Ok(Outcome::Clean), Ok(())) => ExitCode::SUCCESS,
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprintln!("{TTY_NOTICE}");
+    }
+    let (server_side, client_side) = Connection::memory();
+    let Connection {
+        sender: to_server,
+        receiver: from_server,
+    } = client_side;
+    let stdout = Arc::new(std::sync::Mutex::new(std::io::stdout()));
+    let reply_out = stdout.clone();
+    // Not joined: it may be blocked reading stdin when the server is done.
+    let reader = std::thread::Builder::new()
+        .name("quadlet-ls-stdin".into())
+        .spawn(move || {
+            let stdin = std::io::stdin();
+            for frame in framing::FrameReader::new(stdin.lock()) {
+                match frame {
+                    framing::Frame::Message(m) => {
+                        let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
+                        if to_server.send(m).is_err() || exit {
+                            return;
+                        }
+                    }
+                    framing::Frame::Problem { message, reply } => {
+                        eprintln!("quadlet-ls: {message}");
+                        if let Some(r) = reply {
+                            let Ok(mut w) = reply_out.lock() else { return };
+                            if framing::write_frame(&mut *w, &r.to_string()).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    let writer = std::thread::Builder::new()
+        .name("quadlet-ls-stdout".into())
+        .spawn(move || -> std::io::Result<()> {
+            for m in from_server {
+                let Ok(mut w) = stdout.lock() else {
+                    return Ok(());
+                };
+                m.write(&mut *w)?;
+            }
+            Ok(())
+        });
+    let (Ok(_), Ok(writer)) = (reader, writer) else {
+        eprintln!("quadlet-ls serve: cannot start the stdio threads");
+        return ExitCode::from(1);
+    };
+    let result = run_server(server_side, Arc::new(DiskFs));
+    // The server's senders are gone: the writer drains and stops.
+    let written = writer.join();
+    match (result, written) {
+        (Ok(Outcome::Clean), Ok(Ok(()))) => ExitCode::SUCCESS,
         (Ok(Outcome::NoShutdown), _) => ExitCode::from(1),
         (Err(e), _) => {
             eprintln!("quadlet-ls serve: {e:#}");
             ExitCode::from(1)
         }
-        (_, Err(e)) => {
-            eprintln!("quadlet-ls serve: {e}");
+        (_, Ok(Err(e))) => {
+            eprintln!("quadlet-ls serve: writing to stdout: {e}");
+            ExitCode::from(1)
+        }
+        (_, Err(_)) => {
+            eprintln!("quadlet-ls serve: the stdout thread panicked");
             ExitCode::from(1)
         }
     }
 }
+
+/// What `serve` says when started from a terminal.
+pub const TTY_NOTICE: &str =
+    "quadlet-ls serve speaks the Language Server Protocol on stdin/stdout; \
+     an editor starts it as `quadlet-ls serve` (see docs/editors.md). Ctrl-D quits.";
 
 /// How the server stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,7 +477,13 @@ impl Server {
                 continue;
             };
             match ev {
-                Event::Closed => return Outcome::NoShutdown,
+                Event::Closed => {
+                    return if self.shutdown {
+                        Outcome::Clean
+                    } else {
+                        Outcome::NoShutdown
+                    }
+                }
                 Event::Diagnostics(results) => {
                     self.diag_busy = false;
                     for (path, version, diags) in results {
