@@ -322,3 +322,23 @@ fn drop_ins_are_served_as_their_unit_type() {
     assert_eq!(r, Value::Null);
     c.finish();
 }
+
+/// A sibling that does not parse: the unit's service is still shown, with
+/// an error saying podman skips the folder today.
+#[test]
+fn preview_with_a_broken_sibling() {
+    let fs = MemFs::new()
+        .file("/ws/web.container", "[Container]\nImage=quay.io/x/web\n")
+        .file(
+            "/ws/half.container",
+            "[Container]\nImage=quay.io/x\nhalf typed\n",
+        );
+    let mut c = Client::start(fs);
+    c.open("/ws/web.container", "[Container]\nImage=quay.io/x/web\n");
+    let r = c.request(
+        "quadlet/preview",
+        json!({"textDocument": {"uri": uri("/ws/web.container")}}),
+    );
+    assert_json_snapshot!("preview_broken_sibling", r);
+    c.finish();
+}

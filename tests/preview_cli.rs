@@ -156,3 +156,27 @@ fn missing_path_is_a_usage_error() {
     let o = run(&["/definitely/not/here.container"], None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A sibling that does not parse: the service is printed, the notice goes to
+/// stderr, and the exit status is 1 (podman makes no service today).
+#[test]
+fn single_file_with_a_broken_sibling() {
+    let t = TempDir::new("broken-sibling");
+    t.file(
+        "half.container",
+        "[Container]\nImage=quay.io/x\nhalf typed\n",
+    );
+    let f = t.file("web.container", "[Container]\nImage=quay.io/x/web\n");
+    let o = run(&[&f.to_string_lossy()], None);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("ExecStart=/usr/bin/podman run "), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "error: podman will currently skip this unit, and every unit of its folder, \
+             because half.container does not parse (line 3)"
+        ),
+        "{err}"
+    );
+}

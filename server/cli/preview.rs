@@ -173,7 +173,18 @@ fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     }
     let ws = Workspace::load_dirs(Arc::new(DiskFs), dirs);
     let p = generate::preview(&ws, &path, &options(args.user, release));
-    let failed = p.service.is_none();
+    // A service with errors (a broken sibling or drop-in) is shown, but
+    // podman would not make it today.
+    let failed = p.service.is_none() || !p.errors.is_empty();
+    // The messages come first: above the service on a terminal.
+    if args.format != Format::Json {
+        for e in &p.errors {
+            errln!("error: {e}");
+        }
+        for w in &p.warnings {
+            errln!("warning: {w}");
+        }
+    }
     let mut out = output::stdout();
     match args.format {
         Format::Service => {
@@ -196,14 +207,5 @@ fn run_single(args: &PreviewArgs, release: Version) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    let status = output::finish(out, "quadlet-ls preview", status);
-    if args.format != Format::Json {
-        for w in &p.warnings {
-            errln!("warning: {w}");
-        }
-        for e in &p.errors {
-            errln!("error: {e}");
-        }
-    }
-    status
+    output::finish(out, "quadlet-ls preview", status)
 }

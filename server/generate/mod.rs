@@ -678,10 +678,22 @@ pub fn preview(ws: &Workspace, path: &Path, opts: &Options) -> Preview {
         None => {}
     }
     p.errors.extend(load_errors);
-    for n in neighbours {
-        p.warnings.push(format!(
-            "podman skips every unit of this directory, this one included, because another file in it cannot be loaded: {n}"
-        ));
+    if !neighbours.is_empty() {
+        // The service above is the one made as if the broken files were
+        // left aside; say loudly that podman makes none today.
+        for b in load::broken_siblings(ws, path) {
+            let name = b
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let line = b.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            p.errors.push(format!(
+                "podman will currently skip this unit, and every unit of its folder, because \
+                 {name} does not parse{line}; the service shown is the one generated with \
+                 {name} left aside"
+            ));
+        }
     }
     p
 }
