@@ -52,7 +52,7 @@ rc=$?
 set -e
 cat "$WORK/out.txt"
 if [ -s "$WORK/err.txt" ]; then
-  say "Emacs's messages:"
+  say "Emacs's messages on stderr (the checks above decide pass or fail):"
   sed 's/^/    /' "$WORK/err.txt" >&2
 fi
 if ! grep -qE '^emacs: [0-9]+ passed, [0-9]+ failed$' "$WORK/out.txt"; then

@@ -58,6 +58,13 @@ export PATH="$VENV/nodebin:$PATH"
 # native modules build against this node's headers, not /usr's (node-gyp reads
 # this variable; npm_config_nodedir would make npm 11 warn on every call)
 export npm_package_config_node_gyp_nodedir="$WHEEL_DIR"
+# A nodedir in the machine's ~/.npmrc would name another node's headers and
+# make npm 11 warn on every call (and, exported to install scripts as
+# npm_config_nodedir, in every npm they start): use a copy without it.
+NPMRC="$CACHE/npmrc"
+if [ -f "$HOME/.npmrc" ]; then grep -v -E '^[[:space:]]*nodedir[[:space:]]*=' "$HOME/.npmrc" >"$NPMRC" || true; else : >"$NPMRC"; fi
+export npm_config_userconfig="$NPMRC"
+unset npm_config_nodedir NPM_CONFIG_NODEDIR
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 node --version | grep -q '^v24\.' || fail_setup "node 24 expected, got $(node --version)"
 
