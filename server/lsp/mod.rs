@@ -51,19 +51,34 @@ pub fn serve() -> ExitCode {
     if std::io::stdin().is_terminal() {
         eprintln!("{TTY_NOTICE}");
     }
+    serve_io(
+        std::io::BufReader::new(std::io::stdin()),
+        std::io::stdout(),
+        Arc::new(DiskFs),
+    )
+}
+
+/// [`serve`] over any byte streams: `input` is read through
+/// [`framing::FrameReader`], every reply and server message is written to
+/// `output` a whole frame at a time, and files are read through `fs`. The
+/// stdio fuzz target runs this in memory.
+pub fn serve_io<R, W>(input: R, output: W, fs: Arc<dyn Fs>) -> ExitCode
+where
+    R: std::io::BufRead + Send + 'static,
+    W: std::io::Write + Send + 'static,
+{
     let (server_side, client_side) = Connection::memory();
     let Connection {
         sender: to_server,
         receiver: from_server,
     } = client_side;
-    let stdout = Arc::new(std::sync::Mutex::new(std::io::stdout()));
+    let stdout = Arc::new(std::sync::Mutex::new(output));
     let reply_out = stdout.clone();
     // Not joined: it may be blocked reading stdin when the server is done.
     let reader = std::thread::Builder::new()
         .name("quadlet-ls-stdin".into())
         .spawn(move || {
-            let stdin = std::io::stdin();
-            for frame in framing::FrameReader::new(stdin.lock()) {
+            for frame in framing::FrameReader::new(input) {
                 match frame {
                     framing::Frame::Message(m) => {
                         let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
@@ -98,7 +113,7 @@ pub fn serve() -> ExitCode {
         eprintln!("quadlet-ls serve: cannot start the stdio threads");
         return ExitCode::from(1);
     };
-    let result = run_server(server_side, Arc::new(DiskFs));
+    let result = run_server(server_side, fs);
     // The server's senders are gone: the writer drains and stops.
     let written = writer.join();
     match (result, written) {
