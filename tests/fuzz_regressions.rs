@@ -9,6 +9,7 @@ mod input;
 #[path = "../fuzz/src/parser.rs"]
 mod parser;
 #[path = "../fuzz/src/stdio.rs"]
+#[allow(dead_code)]
 mod stdio;
 
 use std::path::Path;
