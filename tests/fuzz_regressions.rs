@@ -37,6 +37,11 @@ fn parser_inputs_stay_lossless() {
 }
 
 #[test]
+fn stdio_inputs_get_well_formed_replies() {
+    replay("stdio", stdio::run);
+}
+
+#[test]
 fn continued_header_spans_follow_the_pieces() {
     // `[` and the name sit on two lines joined by `\`: the invalid name's
     // error covers the header up to its `]` on the second line.

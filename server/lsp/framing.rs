@@ -454,8 +454,11 @@ pub fn classify(body: &[u8]) -> Frame {
             )
         }
     };
+    // Only an id JSON-RPC allows is echoed (a string or an integer); a
+    // fractional or huge number (`1e+27`) gets `null`.
     let id = match v.get("id") {
-        Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
+        Some(id @ Value::String(_)) => id.clone(),
+        Some(id @ Value::Number(n)) if n.is_i64() || n.is_u64() => id.clone(),
         _ => Value::Null,
     };
     let invalid = |why: String| {
