@@ -702,7 +702,9 @@ mod tests {
             (r#"42"#, "null"),
             (r#"{"jsonrpc":"1.0","id":3,"method":"x"}"#, "3"),
             (r#"{"jsonrpc":"2.0","id":"a","method":5}"#, "\"a\""),
-            (r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, "1.5"),
+            // not an id JSON-RPC allows: the reply says null
+            (r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, "null"),
+            (r#"{"jsonrpc":"2.0","id":1e27,"method":"x"}"#, "null"),
             (
                 r#"{"jsonrpc":"2.0","id":99999999999,"method":"x"}"#,
                 "99999999999",
