@@ -13,6 +13,7 @@ mod documents;
 pub mod framing;
 mod hover;
 mod inlay_hints;
+pub mod names;
 mod navigation;
 mod preview;
 pub mod refs;
@@ -223,6 +224,8 @@ pub(crate) struct Server {
     /// `initialized` was answered: messages may be sent.
     initialized: bool,
     pub refs: refs::RefIndex,
+    /// Sorted workspace names for completion.
+    pub names: names::NameIndex,
     /// Open documents whose diagnostics are out of date.
     dirty: BTreeSet<PathBuf>,
     /// The diagnostics worker's inbox; `None` until it is started.
@@ -285,6 +288,7 @@ impl Server {
             .map(settings::from_client)
             .unwrap_or_default();
         let ws = Workspace::load(fs, &roots);
+        let names = names::NameIndex::build(&ws);
         let mut s = Server {
             out,
             events,
@@ -304,6 +308,7 @@ impl Server {
             reported: Vec::new(),
             initialized: false,
             refs: refs::RefIndex::default(),
+            names,
             dirty: BTreeSet::new(),
             diag_jobs: None,
             diag_busy: false,
@@ -779,6 +784,7 @@ impl Server {
                 self.root = self.roots.first().cloned();
                 if let Ok(mut ws) = self.ws.write() {
                     ws.set_roots(&self.roots);
+                    self.names = names::NameIndex::build(&ws);
                 }
                 self.refs = refs::RefIndex::default();
                 self.index_refs();
