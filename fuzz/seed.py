@@ -13,6 +13,7 @@ Usage: python3 fuzz/seed.py [TARGET...]   (default: every target)
 """
 
 import hashlib
+import json
 import os
 import sys
 
@@ -89,6 +90,53 @@ def folders():
     return groups
 
 
+def frame(obj):
+    body = json.dumps(obj, separators=(",", ":")).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def sessions(units):
+    """Whole stdin streams of valid LSP sessions (initialize, open a unit,
+    ask for completion, hover and code actions, shut down, exit), plus a few
+    with the framing faults the reader must survive."""
+    out = []
+    for i, text in enumerate(units[:64]):
+        uri = "file:///ws/app%d.container" % i
+        doc = {"uri": uri}
+        pos = {"line": i % 4, "character": i % 9}
+        msgs = [
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+             "params": {"processId": None, "rootUri": "file:///ws", "capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "method": "textDocument/didOpen",
+             "params": {"textDocument": {"uri": uri, "languageId": "quadlet", "version": 1,
+                                         "text": text.decode("utf-8", "replace")}}},
+            {"jsonrpc": "2.0", "id": 2, "method": "textDocument/completion",
+             "params": {"textDocument": doc, "position": pos}},
+            {"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover",
+             "params": {"textDocument": doc, "position": pos}},
+            {"jsonrpc": "2.0", "id": 4, "method": "textDocument/codeAction",
+             "params": {"textDocument": doc, "range": {"start": pos, "end": pos},
+                        "context": {"diagnostics": []}}},
+            {"jsonrpc": "2.0", "id": 5, "method": "quadlet/preview", "params": {"textDocument": doc}},
+            {"jsonrpc": "2.0", "id": 6, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        ]
+        framed = [frame(m) for m in msgs]
+        out.append(b"".join(framed))
+        # the same session with one fault in front of the completion
+        faults = [
+            b"Content-Length: 5\r\n\r\nhello",
+            b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n",
+            b"Content-Length: x\r\n\r\n{}",
+            b"\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":9}",
+            b"Content-Length: 99999\r\n\r\n[1,",
+            b"junk between messages",
+        ]
+        out.append(b"".join(framed[:3]) + faults[i % len(faults)] + b"".join(framed[3:]))
+    return out
+
+
 def write(target, seeds):
     out = os.path.join(HERE, "corpus", target)
     os.makedirs(out, exist_ok=True)
@@ -112,6 +160,7 @@ def main(argv):
         "generate": lambda: [bytes([i % 256]) + m for i, m in enumerate(multi)],
         "kube": lambda: [read(p) for p in yaml_files()],
         "features": lambda: [bytes([i % 256, (i * 7) % 256]) + m for i, m in enumerate(multi)],
+        "stdio": lambda: sessions(units),
     }
     for t in argv or targets:
         write(t, targets[t]())

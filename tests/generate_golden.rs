@@ -14,6 +14,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The release the golden outputs were recorded with: the `quadlet X.Y.Z`
+/// line of `tests/golden/VERSION` (written by `regen.sh`).
+fn golden_release() -> Version {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/VERSION");
+    let text = std::fs::read_to_string(&path).expect("tests/golden/VERSION is committed");
+    text.lines()
+        .find_map(|l| l.strip_prefix("quadlet "))
+        .and_then(Version::parse)
+        .expect("tests/golden/VERSION names the quadlet release")
+}
+
 /// Flags podman emits from map iteration, with the number of value words.
 const TABLE_FLAGS: &[(&str, usize)] = &[
     ("--tz", 1),
@@ -220,7 +231,7 @@ fn check(case: &Path, user: bool) -> Result<(), String> {
         &Options {
             user,
             podman: None,
-            release: Version::DEFAULT,
+            release: golden_release(),
         },
     );
     let anon = |s: &str| {

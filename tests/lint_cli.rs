@@ -69,17 +69,17 @@ fn exit_codes() {
     // The error is not followed by "no problems".
     assert_eq!(
         out,
-        "0 files checked for podman 5.8; 1 path could not be read\n"
+        "0 files checked for podman 6.1; 1 path could not be read\n"
     );
     let (code, out, _) = run(bin().arg(d.join("clean")).arg(d.join("missing")));
     assert_eq!(code, 2);
     assert_eq!(
         out,
-        "1 file checked for podman 5.8; 1 path could not be read\n"
+        "1 file checked for podman 6.1; 1 path could not be read\n"
     );
     let (_, out, _) = run(bin().arg(d.join("bad")));
     assert!(
-        out.ends_with("1 error, 0 warnings in 1 of 1 file checked for podman 5.8\n"),
+        out.ends_with("1 error, 0 warnings in 1 of 1 file checked for podman 6.1\n"),
         "{out}"
     );
     assert_eq!(run(bin().arg("--format").arg("xml").arg(&d)).0, 2);

@@ -51,7 +51,7 @@ fn each_flag_with_a_key_gets_its_own_fix() {
     let d = diags("/u/web.container", &text, Version::DEFAULT);
     assert_eq!(
         d[2].message,
-        "`-m 1g` in PodmanArgs= has its own key in podman 5.8: Memory=1g"
+        "`-m 1g` in PodmanArgs= has its own key in podman 6.1: Memory=1g"
     );
     // The range covers the flag's words.
     assert_eq!(&text[d[2].span.start..d[2].span.end], "-m 1g");

@@ -8,3 +8,4 @@ pub mod generate;
 pub mod input;
 pub mod kube;
 pub mod parser;
+pub mod stdio;

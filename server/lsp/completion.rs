@@ -5,12 +5,13 @@
 use super::{convert, diagnostics::is_kube_yaml, specifiers, Server};
 use crate::schema::{self, KeyDef, Version};
 use crate::syntax::{self, LineKind, Span};
-use crate::workspace::{classify, FileRole, UnitEntry, UnitKind};
+use crate::workspace::{classify, FileRole, UnitKind};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionItemTag, CompletionParams, CompletionResponse,
     CompletionTextEdit, Documentation, InsertTextFormat, MarkupContent, MarkupKind, Range,
     TextEdit,
 };
+use std::path::Path;
 
 /// Where the cursor is, as far as completion cares.
 #[derive(Debug, PartialEq, Eq)]
@@ -132,9 +133,9 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
         _ => return None,
     };
     let parsed = syntax::parse(text);
-    let items = match context(text, &parsed, offset) {
+    let found: Items = match context(text, &parsed, offset) {
         Context::None => return None,
-        Context::Header(span) => sections(s, kind, range(span)),
+        Context::Header(span) => sections(s, kind, range(span)).into(),
         Context::Key { section, word } => {
             let section = section?;
             let present: Vec<&str> = parsed
@@ -143,7 +144,7 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
                 .map(|e| e.key.as_str())
                 .collect();
             let typed = text.get(word.start..offset).unwrap_or("");
-            keys(s, &section, &present, typed)
+            keys(s, &section, &present, typed).into()
         }
         Context::Value {
             section,
@@ -154,14 +155,19 @@ pub fn completion(s: &Server, p: CompletionParams) -> Option<CompletionResponse>
             let cursor = value_start + value.len();
             if value.ends_with('%') && !value.ends_with("%%") {
                 let r = range(Span::new(cursor - 1, cursor));
-                specifier_items(r)
+                specifier_items(r).into()
             } else {
                 let section = section.unwrap_or_default();
-                values(s, &section, &key, &value, value_start, &|sp| range(sp))
+                values(s, &path, &section, &key, &value, value_start, &|sp| {
+                    range(sp)
+                })
             }
         }
     };
-    Some(list(items))
+    Some(CompletionResponse::List(lsp_types::CompletionList {
+        is_incomplete: found.incomplete,
+        items: found.items,
+    }))
 }
 
 fn list(items: Vec<CompletionItem>) -> CompletionResponse {
@@ -420,19 +426,51 @@ const TARGETS: &[&str] = &[
     "time-sync.target",
 ];
 
-/// The service podman generates for a unit.
-pub fn service_name(u: &UnitEntry) -> String {
-    format!("{}{}.service", u.name.stem, u.name.kind.service_suffix())
+/// Most items taken from the workspace in one reply; past it the list says
+/// `isIncomplete` and the client asks again as the user types.
+pub const MAX_WORKSPACE_ITEMS: usize = 100;
+
+/// Items plus whether some candidates were left out.
+struct Items {
+    items: Vec<CompletionItem>,
+    incomplete: bool,
+}
+
+impl From<Vec<CompletionItem>> for Items {
+    fn from(items: Vec<CompletionItem>) -> Items {
+        Items {
+            items,
+            incomplete: false,
+        }
+    }
+}
+
+/// Takes at most [`MAX_WORKSPACE_ITEMS`] of `names` (already filtered by
+/// what was typed, in order); says whether there were more.
+fn capped<T>(names: impl Iterator<Item = T>) -> (Vec<T>, bool) {
+    let mut v: Vec<T> = names.take(MAX_WORKSPACE_ITEMS + 1).collect();
+    let more = v.len() > MAX_WORKSPACE_ITEMS;
+    v.truncate(MAX_WORKSPACE_ITEMS);
+    (v, more)
+}
+
+/// Whether `name` starts with `typed`, ignoring ASCII case (the filter the
+/// workspace index applies, used for the fixed lists next to it).
+fn starts_with_ci(name: &str, typed: &str) -> bool {
+    name.len() >= typed.len()
+        && name.is_char_boundary(typed.len())
+        && name[..typed.len()].eq_ignore_ascii_case(typed)
 }
 
 fn values(
     s: &Server,
+    path: &Path,
     section: &str,
     key: &str,
     value: &str,
     value_start: usize,
     range: &dyn Fn(Span) -> Range,
-) -> Vec<CompletionItem> {
+) -> Items {
     let cursor = value_start + value.len();
     let whole = range(Span::new(value_start, cursor));
     let simple = |label: &str, doc: Option<&str>, r: Range| CompletionItem {
@@ -443,9 +481,6 @@ fn values(
         text_edit: edit(r, label.to_string()),
         ..Default::default()
     };
-    let Ok(ws) = s.ws.read() else {
-        return Vec::new();
-    };
     let target = s.settings.podman_version;
     let table = schema::table();
     // Units of a type the target knows (`.build` came in 5.2).
@@ -454,73 +489,115 @@ fn values(
             .section(kind.section())
             .is_none_or(|d| d.since <= target)
     };
-    let units = |kinds: &[UnitKind]| -> Vec<String> {
-        ws.units()
-            .iter()
-            .filter(|u| kinds.contains(&u.name.kind) && known(u.name.kind))
-            .map(|u| u.name.file_name.clone())
-            .collect()
-    };
     if matches!(section, "Unit" | "Install") && UNIT_LIST_KEYS.contains(&key) {
         // Space-separated list: complete the current word.
         let word_start = value
             .rfind(char::is_whitespace)
             .map_or(value_start, |i| value_start + i + 1);
+        let typed = &value[word_start - value_start..];
         let r = range(Span::new(word_start, cursor));
-        let mut items: Vec<CompletionItem> = ws
-            .units()
-            .iter()
-            .map(|u| CompletionItem {
-                detail: Some(format!("generated from {}", u.name.file_name)),
+        let (services, incomplete) = capped(s.names.services(typed, usize::MAX));
+        let mut items: Vec<CompletionItem> = services
+            .into_iter()
+            .map(|(service, unit)| CompletionItem {
+                detail: Some(format!("generated from {unit}")),
                 kind: Some(CompletionItemKind::MODULE),
-                ..simple(&service_name(u), None, r)
+                ..simple(service, None, r)
             })
             .collect();
-        items.extend(TARGETS.iter().map(|t| simple(t, None, r)));
-        return items;
+        items.extend(
+            TARGETS
+                .iter()
+                .filter(|t| starts_with_ci(t, typed))
+                .map(|t| simple(t, None, r)),
+        );
+        return Items { items, incomplete };
     }
     let Some(k) = table.get(section, key) else {
-        return Vec::new();
+        return Vec::new().into();
     };
     if k.values.is_some() {
         return k
             .values_in(target)
             .map(|v| simple(&v.value, Some(&v.doc), whole))
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
     }
-    let unit_items = |names: Vec<String>, suffix: &str| -> Vec<CompletionItem> {
-        names
+    // Unit names of these kinds that start with what was typed, merged in
+    // name order, capped.
+    let units = |kinds: &[UnitKind], suffix: &str| -> Items {
+        let mut names: Vec<&str> = kinds
+            .iter()
+            .filter(|k| known(**k))
+            .flat_map(|k| s.names.units(*k, value, MAX_WORKSPACE_ITEMS + 1))
+            .collect();
+        names.sort_by_cached_key(|n| (n.to_lowercase(), n.to_string()));
+        let (names, incomplete) = capped(names.into_iter());
+        let items = names
             .into_iter()
             .map(|n| CompletionItem {
                 kind: Some(CompletionItemKind::FILE),
                 detail: Some("workspace unit".into()),
                 text_edit: edit(whole, format!("{n}{suffix}")),
-                ..simple(&n, None, whole)
+                ..simple(n, None, whole)
             })
-            .collect()
+            .collect();
+        Items { items, incomplete }
     };
     match k.kind.as_str() {
         "bool" => ["true", "false"]
             .iter()
             .map(|v| simple(v, None, whole))
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         "userns" => USERNS
             .iter()
             .map(|(v, d)| simple(v, Some(d), whole))
-            .collect(),
+            .collect::<Vec<_>>()
+            .into(),
         "network" if !value.contains(':') => {
-            let mut items: Vec<CompletionItem> = NETWORK_MODES
+            let mut found = units(&[UnitKind::Network], "");
+            let modes = NETWORK_MODES
                 .iter()
-                .map(|(v, d)| simple(v, Some(d), whole))
-                .collect();
-            items.extend(unit_items(units(&[UnitKind::Network]), ""));
-            items
+                .filter(|(v, _)| starts_with_ci(v, value))
+                .map(|(v, d)| simple(v, Some(d), whole));
+            found.items.splice(0..0, modes);
+            found
         }
-        "volume" if !value.contains(':') => unit_items(units(&[UnitKind::Volume]), ":"),
-        "pod" => unit_items(units(&[UnitKind::Pod]), ""),
-        "image" => unit_items(units(&[UnitKind::Image, UnitKind::Build]), ""),
-        _ => Vec::new(),
+        "volume" if !value.contains(':') => units(&[UnitKind::Volume], ":"),
+        "pod" => units(&[UnitKind::Pod], ""),
+        "image" => units(&[UnitKind::Image, UnitKind::Build], ""),
+        "path" if section == "Kube" && key == "Yaml" => yaml_files(s, path, value, whole),
+        _ => Vec::new().into(),
     }
+}
+
+/// `Yaml=` in a `.kube` unit: the YAML files of the search directories,
+/// relative to the unit's folder when they are under it, else by full path.
+fn yaml_files(s: &Server, unit: &Path, typed: &str, whole: Range) -> Items {
+    let Some(dir) = unit.parent().and_then(Path::to_str) else {
+        return Vec::new().into();
+    };
+    let (prefix, strip) = if typed.starts_with('/') {
+        (typed.to_string(), 0)
+    } else {
+        let base = format!("{}/", dir.trim_end_matches('/'));
+        (format!("{base}{typed}"), base.len())
+    };
+    let (paths, incomplete) = capped(s.names.yaml(&prefix, usize::MAX));
+    let items = paths
+        .into_iter()
+        .filter_map(|p| p.get(strip..))
+        .map(|shown| CompletionItem {
+            label: shown.to_string(),
+            kind: Some(CompletionItemKind::FILE),
+            detail: Some("workspace YAML".into()),
+            filter_text: Some(shown.to_string()),
+            text_edit: edit(whole, shown.to_string()),
+            ..Default::default()
+        })
+        .collect();
+    Items { items, incomplete }
 }
 
 const USERNS: &[(&str, &str)] = &[

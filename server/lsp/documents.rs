@@ -119,6 +119,7 @@ pub fn did_change_watched_files(s: &mut Server, p: DidChangeWatchedFilesParams) 
         }
         if let Ok(mut ws) = s.ws.write() {
             ws.file_changed(&path);
+            s.names.file_changed(&ws, &path);
         }
         if !s.docs.contains_key(&path) {
             update_refs(s, &path);

@@ -13,6 +13,7 @@ mod documents;
 pub mod framing;
 mod hover;
 mod inlay_hints;
+pub mod names;
 mod navigation;
 mod preview;
 pub mod refs;
@@ -50,19 +51,34 @@ pub fn serve() -> ExitCode {
     if std::io::stdin().is_terminal() {
         eprintln!("{TTY_NOTICE}");
     }
+    serve_io(
+        std::io::BufReader::new(std::io::stdin()),
+        std::io::stdout(),
+        Arc::new(DiskFs),
+    )
+}
+
+/// [`serve`] over any byte streams: `input` is read through
+/// [`framing::FrameReader`], every reply and server message is written to
+/// `output` a whole frame at a time, and files are read through `fs`. The
+/// stdio fuzz target runs this in memory.
+pub fn serve_io<R, W>(input: R, output: W, fs: Arc<dyn Fs>) -> ExitCode
+where
+    R: std::io::BufRead + Send + 'static,
+    W: std::io::Write + Send + 'static,
+{
     let (server_side, client_side) = Connection::memory();
     let Connection {
         sender: to_server,
         receiver: from_server,
     } = client_side;
-    let stdout = Arc::new(std::sync::Mutex::new(std::io::stdout()));
+    let stdout = Arc::new(std::sync::Mutex::new(output));
     let reply_out = stdout.clone();
     // Not joined: it may be blocked reading stdin when the server is done.
     let reader = std::thread::Builder::new()
         .name("quadlet-ls-stdin".into())
         .spawn(move || {
-            let stdin = std::io::stdin();
-            for frame in framing::FrameReader::new(stdin.lock()) {
+            for frame in framing::FrameReader::new(input) {
                 match frame {
                     framing::Frame::Message(m) => {
                         let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
@@ -97,7 +113,7 @@ pub fn serve() -> ExitCode {
         eprintln!("quadlet-ls serve: cannot start the stdio threads");
         return ExitCode::from(1);
     };
-    let result = run_server(server_side, Arc::new(DiskFs));
+    let result = run_server(server_side, fs);
     // The server's senders are gone: the writer drains and stops.
     let written = writer.join();
     match (result, written) {
@@ -208,6 +224,8 @@ pub(crate) struct Server {
     /// `initialized` was answered: messages may be sent.
     initialized: bool,
     pub refs: refs::RefIndex,
+    /// Sorted workspace names for completion.
+    pub names: names::NameIndex,
     /// Open documents whose diagnostics are out of date.
     dirty: BTreeSet<PathBuf>,
     /// The diagnostics worker's inbox; `None` until it is started.
@@ -270,6 +288,7 @@ impl Server {
             .map(settings::from_client)
             .unwrap_or_default();
         let ws = Workspace::load(fs, &roots);
+        let names = names::NameIndex::build(&ws);
         let mut s = Server {
             out,
             events,
@@ -289,6 +308,7 @@ impl Server {
             reported: Vec::new(),
             initialized: false,
             refs: refs::RefIndex::default(),
+            names,
             dirty: BTreeSet::new(),
             diag_jobs: None,
             diag_busy: false,
@@ -764,6 +784,7 @@ impl Server {
                 self.root = self.roots.first().cloned();
                 if let Ok(mut ws) = self.ws.write() {
                     ws.set_roots(&self.roots);
+                    self.names = names::NameIndex::build(&ws);
                 }
                 self.refs = refs::RefIndex::default();
                 self.index_refs();

@@ -19,7 +19,7 @@ pub struct Version {
 impl Version {
     /// The release checked for and generated when nothing else is set. The
     /// one constant for it; [`crate::release`] lists the supported lines.
-    pub const DEFAULT: Version = Version { major: 5, minor: 8 };
+    pub const DEFAULT: Version = Version { major: 6, minor: 1 };
 
     /// Parses `5.8`, `5.8.6`, `v5.8.0` in the key table's data (lenient: `5`
     /// is 5.0). Settings from users go through [`crate::release::Target`].
@@ -593,7 +593,11 @@ mod tests {
 
     #[test]
     fn version_parses() {
-        assert_eq!(Version::parse("v5.8.2"), Some(Version::DEFAULT));
+        assert_eq!(
+            Version::parse("v5.8.2"),
+            Some(Version { major: 5, minor: 8 })
+        );
+        assert_eq!(Version::parse("6.1.1"), Some(Version::DEFAULT));
         assert_eq!(Version::parse("5"), Some(Version { major: 5, minor: 0 }));
         assert_eq!(Version::parse("x"), None);
     }

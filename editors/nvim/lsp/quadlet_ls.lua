@@ -21,7 +21,7 @@
 --- `podmanVersion` is the podman release the units target: a line from 4.4
 --- to 6.1 (`'5.4'`, `'5.8.6'`), or `'auto'` for the `podman` on PATH. Left
 --- out (nil), the server uses `podman-version` from `quadlet-ls.toml`, else
---- its default. See docs/releases.md.
+--- its default, the newest release (6.1). See docs/releases.md.
 local settings = {
   ['quadlet-ls'] = {
     -- podmanVersion = 'auto',

@@ -75,6 +75,10 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   say "npm install code-server@$CODE_SERVER_VERSION (builds native modules, a few minutes)"
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
+  # npm 11.16+ warns about every dependency install script that package.json
+  # has not approved; these two are the ones code-server needs (its postinstall
+  # and argon2's native build), so approve them by name.
+  printf '{"private": true, "allowScripts": {"code-server": true, "argon2": true}}\n' >"$CS_DIR/package.json"
   (cd "$CS_DIR" && npm install --no-save --prefix . "code-server@$CODE_SERVER_VERSION" >&2) ||
     fail_setup "npm install code-server"
   touch "$CS_DIR/.complete"
