@@ -1,7 +1,10 @@
 //! `quadlet-ls convert`: Quadlet units from podman commands.
 //!
 //! * `convert [OPTIONS] -- podman run|create|pod create|... ARGS` — one
-//!   command line;
+//!   command line, as words or as one argument split the way a POSIX shell
+//!   would (`-- "podman run -e 'A=b c' nginx"`);
+//! * `convert [OPTIONS] -` — one command line read from stdin (pasted with
+//!   its quotes and backslash-newlines), split the same way;
 //! * `convert [OPTIONS] FILE...` — units of `podman generate systemd`,
 //!   compose files.
 //!
@@ -39,7 +42,7 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub config: super::ConfigArgs,
     /// Files to convert (units `podman generate systemd` wrote, compose
-    /// files).
+    /// files), or `-`: read one podman command from stdin.
     pub files: Vec<PathBuf>,
     /// The podman command, after `--`: `-- podman run -d --name web nginx`.
     #[arg(last = true, value_name = "PODMAN COMMAND")]
@@ -76,10 +79,23 @@ pub fn run(args: ConvertArgs) -> ExitCode {
         (false, false) => {
             return fail("give either files or a podman command after `--`, not both")
         }
-        (false, true) => match convert::convert_command(&args.command, &opts) {
+        (false, true) => match convert::convert_args(&args.command, &opts) {
             Ok(c) => all = c,
             Err(e) => return fail(e),
         },
+        (true, false) if args.files.iter().any(|f| f.as_os_str() == "-") => {
+            if args.files.len() > 1 {
+                return fail("`-` (a command on stdin) cannot be mixed with files");
+            }
+            let mut text = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                return fail(format!("cannot read the command from stdin: {e}"));
+            }
+            match convert::convert_text(&text, &opts) {
+                Ok(c) => all = c,
+                Err(e) => return fail(e),
+            }
+        }
         (true, false) => {
             // Services are converted together: a pod service and its
             // container services link up.

@@ -2,6 +2,8 @@
 //! `podman generate systemd` wrote and from compose files) to Quadlet units.
 //!
 //! * [`grammar`] takes a podman command line apart the way podman does;
+//! * [`shell`] takes a command pasted as one text (one argument, stdin,
+//!   the editor) apart into words as a POSIX shell would;
 //! * [`draft`] writes a unit, encoding each value so that podman's
 //!   generator and systemd read back exactly the words that went in;
 //! * [`podman`] maps each subcommand's flags onto the keys of the target
@@ -16,6 +18,7 @@ pub mod compose;
 pub mod draft;
 pub mod grammar;
 pub mod podman;
+pub mod shell;
 pub mod systemd;
 
 pub use draft::{encode, Draft, Unencodable};
@@ -56,10 +59,44 @@ pub struct Converted {
 pub enum ConvertError {
     #[error(transparent)]
     Grammar(#[from] GrammarError),
+    #[error(transparent)]
+    Shell(#[from] shell::ShellError),
     #[error("`podman {0}` needs {1}")]
     Missing(&'static str, &'static str),
     #[error("`{word}`: {why}")]
     Unsupported { word: String, why: String },
+}
+
+/// Converts a command given as one text (pasted with its quotes,
+/// backslash-newlines, a `$ ` prompt or `sudo`): split as a POSIX shell
+/// would ([`shell::split`]), then converted.
+pub fn convert_text(text: &str, opts: &Options) -> Result<Converted, ConvertError> {
+    let split = shell::split(text)?;
+    convert_words(split.words, split.warnings, opts)
+}
+
+/// Converts the words of a command line as the CLI got them after `--`.
+/// A single word that holds blanks is the whole command in one argument
+/// (`-- "podman run -e 'A=b c' nginx"`), split as by [`convert_text`].
+pub fn convert_args(words: &[String], opts: &Options) -> Result<Converted, ConvertError> {
+    if let [one] = words {
+        if one.contains([' ', '\t', '\n', '\r']) {
+            return convert_text(one, opts);
+        }
+    }
+    convert_words(words.to_vec(), Vec::new(), opts)
+}
+
+fn convert_words(
+    mut words: Vec<String>,
+    mut warnings: Vec<String>,
+    opts: &Options,
+) -> Result<Converted, ConvertError> {
+    warnings.extend(shell::strip_prelude(&mut words)?);
+    let mut c = convert_command(&words, opts)?;
+    warnings.append(&mut c.warnings);
+    c.warnings = warnings;
+    Ok(c)
 }
 
 /// A name usable as a unit file name: the characters systemd accepts in a
