@@ -4,9 +4,12 @@
 Measures, on the release binary:
   * didChange -> publishDiagnostics (p50/p99) on a 40-line and a 2,000-line unit,
   * completion request -> response (p50/p99),
-  * resident memory (VmRSS) with 500 documents open.
+  * resident memory (VmRSS) with 500 documents open,
+  * then the same didChange and completion measures in a workspace of
+    3,000 units (benches/cli_bench.py's generator: networks, volumes, pods,
+    images, builds, containers, kube units with their YAML, drop-ins).
 
-    cargo build --release && python3 benches/lsp_latency.py [--iterations N]
+    cargo build --release && nice -n 10 python3 benches/lsp_latency.py [--iterations N] [--units 3000]
 
 Client times include the JSON-RPC round trip through pipes and this
 script's own JSON parsing; "in the server" times come from the server's
@@ -203,10 +206,45 @@ def rss_kb(pid):
     return 0
 
 
+def big_workspace(a):
+    """didChange and completion in a workspace of a.units units."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from cli_bench import generate
+    root = tempfile.mkdtemp(prefix="quadlet-ls-lsp-bench-big.")
+    try:
+        generate(root, a.units)
+        small = small_unit().replace("bench.network", "app0001.network").replace("data.volume", "app0001-data.volume")
+        with open(os.path.join(root, "small.container"), "w") as f:
+            f.write(small)
+        n = sum(1 for f in os.listdir(root) if not f.endswith((".yaml", ".d")))
+        t0 = time.perf_counter()
+        c = Client(root)
+        print("\n%d-unit workspace: initialize %.0f ms" % (n, (time.perf_counter() - t0) * 1e3))
+        c.server_times("")
+        uri = "file://%s/small.container" % root
+        s = change_latency(c, uri, small, a.iterations)
+        print("didChange -> diagnostics, 40-line unit:    " + fmt(s, c.server_times("didChange->publishDiagnostics")))
+        for label, pos in (("key, nothing typed", {"line": 7, "character": 0}),
+                           ("enum value", {"line": 21, "character": 6}),
+                           ("Network=, all networks", {"line": 8, "character": 8}),
+                           ("Network=app00", {"line": 8, "character": 13}),
+                           ("After=, all services", {"line": 2, "character": 6})):
+            comp = []
+            for i in range(a.iterations):
+                dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
+                assert m.get("result"), m
+                comp.append(dt)
+            print(("completion, %s:" % label).ljust(43) + fmt(comp, c.server_times("textDocument/completion")))
+        assert c.close() == 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iterations", type=int, default=1000)
     ap.add_argument("--documents", type=int, default=500)
+    ap.add_argument("--units", type=int, default=3000, help="size of the big workspace (0: skip it)")
     a = ap.parse_args()
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release")
@@ -261,6 +299,8 @@ def main():
         rss = rss_kb(c.p.pid)
         print("RSS: %.1f MB at start, %.1f MB with %d documents open" % (base / 1024, rss / 1024, a.documents))
         assert c.close() == 0
+        if a.units:
+            big_workspace(a)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -32,11 +32,16 @@ impl Write for Out {
 }
 
 pub fn run(data: &[u8]) {
+    check_output(&session(data));
+}
+
+/// Everything the server writes with `data` as its stdin.
+pub fn session(data: &[u8]) -> Vec<u8> {
     let out = Out::default();
     let fs = Arc::new(MemFs::new().dir("/ws"));
     let _ = quadlet_ls::lsp::serve_io(Cursor::new(data.to_vec()), out.clone(), fs);
     let written = out.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    check_output(&written);
+    written
 }
 
 /// Panics unless `out` is a sequence of well-formed frames.

@@ -240,6 +240,21 @@ fn emit(
     }
 }
 
+/// The key table's podman flag for a key: the one source of the flags of
+/// table-driven keys, also where older releases emitted them in code.
+fn table_flag(section: &str, key: &str) -> &'static str {
+    // `--entrypoint=VALUE` in the table: the flag is the part before `=`.
+    match schema::table()
+        .get(section, key)
+        .and_then(|k| k.flag.as_deref())
+    {
+        Some(f) => f.strip_suffix("=VALUE").unwrap_or(f),
+        // Only reached with the generator's own key names, never input's;
+        // the conformance tests of every line run each of them.
+        None => panic!("the key table has no flag for {section} {key}"),
+    }
+}
+
 /// [`emit`] for one key of the group.
 fn emit_key(
     ctx: &Ctx,
@@ -1401,7 +1416,7 @@ impl RunCtx<'_, '_> {
                 // `--entrypoint=V`, so that `Entrypoint=` clears the image's.
                 if ctx.release >= V5_8 || old {
                     if let Some(e) = unit.lookup(G, "Entrypoint") {
-                        c.add(format!("--entrypoint={e}"));
+                        c.add(format!("{}={e}", table_flag(G, "Entrypoint")));
                     }
                 }
             }
@@ -1608,42 +1623,31 @@ impl RunCtx<'_, '_> {
         Ok(())
     }
 
-    /// The keys that had their own code before podman 5.3.
+    /// The keys that had their own code before podman 5.3. Their flags come
+    /// from the key table, as the later table rows' do.
     fn old_key(&mut self, key: &str, c: &mut Cmd) -> Res<()> {
         const G: &str = "Container";
         let unit = self.unit;
         let last = || unit.lookup(G, key);
         let nonempty = || unit.lookup_nonempty(G, key);
+        let f = table_flag(G, key);
         match key {
             "Timezone" => {
                 if let Some(v) = nonempty() {
-                    c.add(format!("--tz={v}"));
+                    c.add(format!("{f}={v}"));
                 }
             }
-            "NetworkAlias" | "StopSignal" | "StopTimeout" | "PidsLimit" | "IP" | "IP6" | "Pull" => {
-                let f = match key {
-                    "NetworkAlias" => "--network-alias",
-                    "StopSignal" => "--stop-signal",
-                    "StopTimeout" => "--stop-timeout",
-                    "PidsLimit" => "--pids-limit",
-                    "IP" => "--ip",
-                    "IP6" => "--ip6",
-                    _ => "--pull",
-                };
-                if key == "NetworkAlias" {
-                    for v in unit.lookup_all(G, key) {
-                        c.add2(f, v);
-                    }
-                } else if let Some(v) = nonempty() {
+            "NetworkAlias" => {
+                for v in unit.lookup_all(G, key) {
+                    c.add2(f, v);
+                }
+            }
+            "StopSignal" | "StopTimeout" | "PidsLimit" | "IP" | "IP6" | "Pull" => {
+                if let Some(v) = nonempty() {
                     c.add2(f, v);
                 }
             }
             "RunInit" | "ReadOnlyTmpfs" | "EnvironmentHost" => {
-                let f = match key {
-                    "RunInit" => "--init",
-                    "ReadOnlyTmpfs" => "--read-only-tmpfs",
-                    _ => "--env-host",
-                };
                 if let Some(v) = unit.lookup_bool(G, key) {
                     c.add_bool(f, v);
                 }
@@ -1652,33 +1656,24 @@ impl RunCtx<'_, '_> {
                 // One value before 5.0, every value since.
                 if self.ctx.release >= V5_0 {
                     for v in unit.lookup_all(G, key) {
-                        c.add2("--ulimit", v);
+                        c.add2(f, v);
                     }
                 } else if let Some(v) = nonempty() {
-                    c.add2("--ulimit", v);
+                    c.add2(f, v);
                 }
             }
-            "DNS" | "DNSOption" | "DNSSearch" => {
-                let f = match key {
-                    "DNS" => "--dns",
-                    "DNSOption" => "--dns-option",
-                    _ => "--dns-search",
-                };
+            "DNS" | "DNSOption" | "DNSSearch" | "GroupAdd" => {
                 for v in unit.lookup_all(G, key) {
                     c.add(format!("{f}={v}"));
-                }
-            }
-            "GroupAdd" => {
-                for v in unit.lookup_all(G, key) {
-                    c.add(format!("--group-add={v}"));
                 }
             }
             // Written whenever the key is set, even empty.
             "ShmSize" => {
                 if let Some(v) = last() {
-                    c.add(format!("--shm-size={v}"));
+                    c.add(format!("{f}={v}"));
                 }
             }
+            // Before 5.3 podman wrote the short `-w`, not the table's flag.
             "WorkingDir" => {
                 if let Some(v) = last() {
                     c.add(format!("-w={v}"));
@@ -1686,7 +1681,7 @@ impl RunCtx<'_, '_> {
             }
             "HostName" => {
                 if let Some(v) = last() {
-                    c.add2("--hostname", v);
+                    c.add2(f, v);
                 }
             }
             "Tmpfs" => {
@@ -1694,7 +1689,7 @@ impl RunCtx<'_, '_> {
                     if v.matches(':').count() > 1 {
                         return Err(format!("invalid tmpfs format '{v}'").into());
                     }
-                    c.add2("--tmpfs", v);
+                    c.add2(f, v);
                 }
             }
             "Environment" | "Label" | "Annotation" => {
@@ -1736,13 +1731,13 @@ fn convert_network(
     };
     if old {
         if unit.lookup_bool_or(G, "DisableDNS", false) {
-            c.add("--disable-dns");
+            c.add(table_flag(G, "DisableDNS"));
         }
         for v in unit.lookup_all(G, "DNS") {
-            flag(&mut c, "--dns", v);
+            flag(&mut c, table_flag(G, "DNS"), v);
         }
         if let Some(d) = unit.lookup_nonempty(G, "Driver") {
-            flag(&mut c, "--driver", d);
+            flag(&mut c, table_flag(G, "Driver"), d);
         }
     } else {
         emit(ctx, unit, G, EmitGroup::Bool, &mut c, warnings);
@@ -1773,13 +1768,13 @@ fn convert_network(
     }
     if old {
         if unit.lookup_bool_or(G, "Internal", false) {
-            c.add("--internal");
+            c.add(table_flag(G, "Internal"));
         }
         if let Some(d) = unit.lookup_nonempty(G, "IPAMDriver") {
-            flag(&mut c, "--ipam-driver", d);
+            flag(&mut c, table_flag(G, "IPAMDriver"), d);
         }
         if unit.lookup_bool_or(G, "IPv6", false) {
-            c.add("--ipv6");
+            c.add(table_flag(G, "IPv6"));
         }
     }
     emit(ctx, unit, G, EmitGroup::Keyval, &mut c, warnings);

@@ -454,8 +454,11 @@ pub fn classify(body: &[u8]) -> Frame {
             )
         }
     };
+    // Only an id JSON-RPC allows is echoed (a string or an integer); a
+    // fractional or huge number (`1e+27`) gets `null`.
     let id = match v.get("id") {
-        Some(id @ (Value::Number(_) | Value::String(_))) => id.clone(),
+        Some(id @ Value::String(_)) => id.clone(),
+        Some(id @ Value::Number(n)) if n.is_i64() || n.is_u64() => id.clone(),
         _ => Value::Null,
     };
     let invalid = |why: String| {
@@ -699,7 +702,9 @@ mod tests {
             (r#"42"#, "null"),
             (r#"{"jsonrpc":"1.0","id":3,"method":"x"}"#, "3"),
             (r#"{"jsonrpc":"2.0","id":"a","method":5}"#, "\"a\""),
-            (r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, "1.5"),
+            // not an id JSON-RPC allows: the reply says null
+            (r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#, "null"),
+            (r#"{"jsonrpc":"2.0","id":1e27,"method":"x"}"#, "null"),
             (
                 r#"{"jsonrpc":"2.0","id":99999999999,"method":"x"}"#,
                 "99999999999",

@@ -151,7 +151,9 @@ pub enum Outcome {
 /// Runs the server on a connection until `exit` or until the client side
 /// closes. Files are read through `fs`.
 pub fn run_server(connection: Connection, fs: Arc<dyn Fs>) -> anyhow::Result<Outcome> {
-    let (id, params) = connection.initialize_start()?;
+    let Some((id, params)) = wait_for_initialize(&connection)? else {
+        return Ok(Outcome::NoShutdown);
+    };
     let init: InitializeParams = match serde_json::from_value(params.clone()) {
         Ok(p) => p,
         Err(e) => {
@@ -168,7 +170,13 @@ pub fn run_server(connection: Connection, fs: Arc<dyn Fs>) -> anyhow::Result<Out
         "capabilities": caps,
         "serverInfo": {"name": "quadlet-ls", "version": env!("CARGO_PKG_VERSION")},
     });
-    connection.initialize_finish(id, result)?;
+    // Not `initialize_finish`: it ends the server when the next message is
+    // not `initialized`. The main loop ignores `initialized` like any
+    // notification it has no use for.
+    connection
+        .sender
+        .send(Response::new_ok(id, result).into())
+        .map_err(|_| anyhow::anyhow!("the client is gone"))?;
     server.after_initialized();
 
     let receiver = connection.receiver.clone();
@@ -183,6 +191,33 @@ pub fn run_server(connection: Connection, fs: Arc<dyn Fs>) -> anyhow::Result<Out
             let _ = tx.send(Event::Closed);
         })?;
     Ok(server.main_loop(rx))
+}
+
+/// Reads messages until `initialize`, answering other requests with
+/// ServerNotInitialized and dropping notifications and responses (unlike
+/// `Connection::initialize_start`, which ends on a stray response).
+/// `None` when `exit` comes first.
+fn wait_for_initialize(connection: &Connection) -> anyhow::Result<Option<(RequestId, Value)>> {
+    loop {
+        let Ok(m) = connection.receiver.recv() else {
+            anyhow::bail!("the client closed the connection before initialize");
+        };
+        match m {
+            Message::Request(r) if r.method == "initialize" => return Ok(Some((r.id, r.params))),
+            Message::Request(r) => {
+                let resp = Response::new_err(
+                    r.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("`{}` before initialize", r.method),
+                );
+                if connection.sender.send(resp.into()).is_err() {
+                    anyhow::bail!("the client is gone");
+                }
+            }
+            Message::Notification(n) if n.method == "exit" => return Ok(None),
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
 }
 
 pub(crate) enum Event {

@@ -602,7 +602,12 @@ impl<'a> Parser<'a> {
             let at = |logical: usize| logical_to_doc(&p.pieces, whole.end, logical);
             let name_end = if end > 1 { at(end - 1) + 1 } else { at(1) };
             let name_span = Span::new(at(1).min(name_end), name_end);
-            let header_span = Span::new(whole.start, at(end) + 1);
+            // Blank continuation lines after the `]` belong to the header
+            // too: its span reaches the end of the last one.
+            let close = at(end) + 1;
+            let last_piece = p.pieces.last().map_or(close, |x| x.doc.start);
+            let header_end = if last_piece > close { whole.end } else { close };
+            let header_span = Span::new(whole.start, header_end);
             if !group_name_valid(name) {
                 self.reject(
                     SyntaxErrorKind::InvalidSectionName,

@@ -157,7 +157,7 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--keep', action='store_true', help='keep failing directories')
     ap.add_argument('--candidate', default=os.path.join(root, 'target/debug/quadlet-ls'))
-    ap.add_argument('--release', default='5.8', choices=['5.4', '5.8', '6.1'])
+    ap.add_argument('--release', default='6.1', choices=['5.4', '5.8', '6.1'])
     a = ap.parse_args()
     oracle = oracle_for(a.release)
     table = json.load(open(os.path.join(shared, 'data', 'quadlet-keytable.json')))
