@@ -159,7 +159,7 @@ def main(argv):
         "checks": lambda: [bytes([i % 256]) + m for i, m in enumerate(multi)],
         "generate": lambda: [bytes([i % 256]) + m for i, m in enumerate(multi)],
         "kube": lambda: [read(p) for p in yaml_files()],
-        "features": lambda: [bytes([i % 256, (i * 7) % 256]) + m for i, m in enumerate(multi)],
+        "features": lambda: [bytes([i % 64, (i * 7) % 256, (i * 3) % 64, (i * 5) % 256]) + m for i, m in enumerate(multi)],
         "stdio": lambda: sessions(units),
     }
     for t in argv or targets:
