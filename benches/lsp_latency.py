@@ -179,6 +179,16 @@ def fmt(xs, server=None):
     return out
 
 
+def completion_row(c, uri, label, pos, iterations):
+    """Times `iterations` completions at `pos` and prints one row."""
+    comp = []
+    for _ in range(iterations):
+        dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
+        assert m.get("result"), m
+        comp.append(dt)
+    print(("completion, %s:" % label).ljust(43) + fmt(comp, c.server_times("textDocument/completion")))
+
+
 def change_latency(c, uri, text, iterations):
     c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "quadlet", "version": 1, "text": text}})
     c.wait_diagnostics(uri, 1)
@@ -229,12 +239,7 @@ def big_workspace(a):
                            ("Network=, all networks", {"line": 8, "character": 8}),
                            ("Network=app00", {"line": 8, "character": 13}),
                            ("After=, all services", {"line": 2, "character": 6})):
-            comp = []
-            for i in range(a.iterations):
-                dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
-                assert m.get("result"), m
-                comp.append(dt)
-            print(("completion, %s:" % label).ljust(43) + fmt(comp, c.server_times("textDocument/completion")))
+            completion_row(c, uri, label, pos, a.iterations)
         assert c.close() == 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -270,12 +275,7 @@ def main():
                            ("key, 3 letters typed", {"line": 7, "character": 3}),
                            ("enum value", {"line": 21, "character": 6}),
                            ("unit reference", {"line": 8, "character": 8})):
-            comp = []
-            for i in range(a.iterations):
-                dt, m = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})
-                assert m.get("result"), m
-                comp.append(dt)
-            print(("completion, %s:" % label).ljust(43) + fmt(comp, c.server_times("textDocument/completion")))
+            completion_row(c, uri, label, pos, a.iterations)
         hov = []
         for i in range(a.iterations):
             dt, _ = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 10, "character": 3}})
